@@ -1,0 +1,3 @@
+using QrngAppliance.HwSim.Cli;
+
+return await HwSimCli.RunAsync(args);

@@ -1,0 +1,3 @@
+using QrngAppliance.Cli;
+
+return await CliApp.RunAsync(args, CliContext.FromConsole());
