@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using QrngAppliance.Api;
 using QrngAppliance.Configuration;
 using QrngAppliance.Entropy.Drbg;
+using QrngAppliance.Entropy.Health;
 using QrngAppliance.Keys;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Proofs.Signing;
@@ -17,13 +18,15 @@ public static class ApplianceHost
 
     /// <summary>
     /// Builds the web application. <paramref name="resolveSource"/> binds each configured source to its profile
-    /// and driver; configuration problems surface as <see cref="ConfigurationException"/>.
+    /// and driver; configuration problems surface as <see cref="ConfigurationException"/>. <paramref name="onWindowReleased"/>
+    /// observes every health window released to the conditioner (audit taps and tests).
     /// </summary>
     public static async Task<WebApplication> BuildAsync(
         ApplianceOptions options,
         Func<SourceOptions, SourceDefinition> resolveSource,
         string[] urls,
         Action<WebApplicationBuilder>? configure = null,
+        Action<string, ReleasedWindow>? onWindowReleased = null,
         CancellationToken cancellationToken = default)
     {
         ApplianceOptionsValidator.Validate(options);
@@ -65,7 +68,10 @@ public static class ApplianceHost
         {
             var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
             services.AddSingleton<IHostedService>(sp => new SourceWorker(
-                definition, status, pool, metrics, sp.GetRequiredService<ILogger<SourceWorker>>(), time));
+                definition, status, pool, metrics, sp.GetRequiredService<ILogger<SourceWorker>>(), time)
+            {
+                OnWindowReleased = onWindowReleased,
+            });
         }
 
         services.AddSingleton<IHostedService>(sp => new PulseService(

@@ -35,7 +35,8 @@ public static class ApplianceConfiguration
         catch (InvalidOperationException e)
         {
             // The binder names the key and the bad value, e.g. "Failed to convert configuration value at 'Appliance:PoolCapacity'".
-            throw new ConfigurationException(ApplianceOptions.Section, e.GetBaseException().Message);
+            var detail = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+            throw new ConfigurationException(ApplianceOptions.Section, detail.ReplaceLineEndings(" "));
         }
 
         return options;

@@ -22,6 +22,9 @@ public sealed partial class SourceWorker(
     /// <summary>How long to wait before reopening a device that is absent.</summary>
     public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Observes each window released to the conditioner, before it is absorbed (source id, window).</summary>
+    public Action<string, ReleasedWindow>? OnWindowReleased { get; init; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var conditioner = new Sha256Conditioner(definition.Id, definition.SampleBits, definition.MinEntropyPerSample);
@@ -79,6 +82,7 @@ public sealed partial class SourceWorker(
                 foreach (var window in result.Released)
                 {
                     status.AddWindowReleased();
+                    OnWindowReleased?.Invoke(definition.Id, window);
                     await pool.AppendAsync(conditioner.Absorb(window.Samples, window.Id), stoppingToken);
                 }
 
