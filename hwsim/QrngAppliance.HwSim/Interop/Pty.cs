@@ -99,6 +99,13 @@ internal sealed class Pty : IDisposable
         }
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for room in the slave's input queue (poll POLLOUT on the master).</summary>
+    public unsafe bool WaitWritable(TimeSpan timeout)
+    {
+        var fd = new PollNative.PollFd { Fd = (int)Master.DangerousGetHandle(), Events = PollNative.Pollout };
+        return PollNative.Poll(&fd, 1, (int)timeout.TotalMilliseconds) > 0 && (fd.Revents & PollNative.Pollout) != 0;
+    }
+
     public void Dispose() => Master.Dispose();
 
     private static IoStatus Classify(int errno, string operation) => errno switch

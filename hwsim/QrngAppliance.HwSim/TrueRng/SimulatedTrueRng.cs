@@ -234,26 +234,32 @@ public sealed class SimulatedTrueRng : IDisposable, IAsyncDisposable
 
     private void Pump()
     {
-        const int Chunk = 64 * 1024;
+        // 16 KiB generated at a time: a fault change reaches the reader after at most this many stale bytes.
+        const int Chunk = 16 * 1024;
         byte[] output = new byte[Chunk];
         byte[] scratch = new byte[Chunk * 8];
         byte[] input = new byte[4096];
+        int pendingOffset = 0;
+        int pendingLength = 0;
         // Catch up at most 100 ms after a late tick, so a stall does not turn into a burst.
         double maxBudget = Math.Max(BytesPerSecond * 0.1, 1);
         double budget = 0;
         var clock = Stopwatch.StartNew();
         TimeSpan last = clock.Elapsed;
-        while (!_stop.Wait(s_tick))
+        bool sleep = true;
+        while (sleep ? !_stop.Wait(s_tick) : !_stop.IsSet)
         {
             TimeSpan now = clock.Elapsed;
             double seconds = (now - last).TotalSeconds;
             last = now;
+            sleep = true;
             lock (_gate)
             {
                 if (_pty is null || !ReaderAttached(_pty, input))
                 {
                     _slaveOpen = false;
                     budget = 0;
+                    pendingLength = 0;
                     continue;
                 }
 
@@ -261,14 +267,30 @@ public sealed class SimulatedTrueRng : IDisposable, IAsyncDisposable
                 budget = Math.Min(budget + (BytesPerSecond * seconds), maxBudget);
                 while (budget >= 1)
                 {
-                    int count = (int)Math.Min(budget, Chunk);
-                    Generate(_fault, output.AsSpan(0, count), scratch);
-                    Pty.IoStatus status = _pty.Write(output.AsSpan(0, count), out int written);
+                    if (pendingLength == 0)
+                    {
+                        pendingOffset = 0;
+                        pendingLength = (int)Math.Min(budget, Chunk);
+                        Generate(_fault, output.AsSpan(0, pendingLength), scratch);
+                    }
+
+                    int count = (int)Math.Min(pendingLength, budget);
+                    Pty.IoStatus status = _pty.Write(output.AsSpan(pendingOffset, count), out int written);
                     Interlocked.Add(ref _bytesWritten, written);
                     budget -= written;
-                    if (status != Pty.IoStatus.Ok || written < count)
+                    pendingOffset += written;
+                    pendingLength -= written;
+                    if (status == Pty.IoStatus.NoSlave)
                     {
-                        // The reader's queue is full (it is not keeping up) or it just left: drop, like a USB device.
+                        break;
+                    }
+
+                    if (status == Pty.IoStatus.WouldBlock || written < count)
+                    {
+                        // The reader's queue is full. More is owed (rates above ~1 MB/s, where the pty queue holds
+                        // less than a tick's worth): wait for room rather than a whole tick. A reader that does not
+                        // drain its queue just loses the budget, like a USB device whose host stops polling.
+                        sleep = written == 0 || !_pty.WaitWritable(s_tick);
                         break;
                     }
                 }

@@ -7,11 +7,9 @@ internal static class Errno
 {
     public const int Eintr = 4;
     public const int Eio = 5;
-    public const int Enxio = 6;
     public const int Eagain = 11;
     public const int Eacces = 13;
     public const int Enoent = 2;
-    public const int Enodev = 19;
     public const int Enotty = 25;
     public const int Einval = 22;
 

@@ -10,8 +10,6 @@ namespace QrngAppliance.Devices.Interop;
 [StructLayout(LayoutKind.Sequential)]
 internal struct Termios
 {
-    public const int Size = 60;
-
     public uint InputFlags;
     public uint OutputFlags;
     public uint ControlFlags;

@@ -17,11 +17,9 @@ internal static partial class TermiosNative
     public const uint Clocal = 0x800;
     public const uint Cread = 0x80;
     public const uint Crtscts = 0x80000000;
-    public const uint Extproc = 0x10000;
     public const int Vtime = 5;
     public const int Vmin = 6;
 
-    public const ulong Tiocmget = 0x5415;
     public const ulong Tiocmbis = 0x5416;
     public const ulong Tiocmbic = 0x5417;
     public const int TiocmDtr = 0x002;

@@ -190,9 +190,26 @@ public sealed class SerialPortStream : Stream
             return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
-        return buffer.IsEmpty
-            ? ValueTask.FromResult(0)
-            : new ValueTask<int>(Task.Run(() => ReadCore(buffer.Span, cancellationToken), CancellationToken.None));
+        if (buffer.IsEmpty)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        // Fast path: when bytes (or a hangup) are already waiting, read() will not block, so read on the caller's
+        // thread without a thread-pool hop or allocation. At high rates that is nearly every read.
+        if (PollNow())
+        {
+            try
+            {
+                return ValueTask.FromResult(ReadCore(buffer.Span, cancellationToken));
+            }
+            catch (Exception e)
+            {
+                return ValueTask.FromException<int>(e);
+            }
+        }
+
+        return new ValueTask<int>(Task.Run(() => ReadCore(buffer.Span, cancellationToken), CancellationToken.None));
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -351,6 +368,27 @@ public sealed class SerialPortStream : Stream
             }
 
             if (ttyAdded)
+            {
+                _tty.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Whether the tty has data or a hangup pending right now (poll with a zero timeout).</summary>
+    private unsafe bool PollNow()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        bool added = false;
+        try
+        {
+            _tty.DangerousAddRef(ref added);
+            var fd = new PollNative.PollFd { Fd = (int)_tty.DangerousGetHandle(), Events = PollNative.Pollin };
+            return PollNative.Poll(&fd, 1, 0) > 0
+                && (fd.Revents & (PollNative.Pollin | PollNative.Pollhup | PollNative.Pollerr | PollNative.Pollnval)) != 0;
+        }
+        finally
+        {
+            if (added)
             {
                 _tty.DangerousRelease();
             }
