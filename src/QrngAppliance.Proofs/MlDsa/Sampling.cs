@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+
+namespace QrngAppliance.Proofs.MlDsa;
+
+/// <summary>FIPS 204 §7.3: pseudorandom sampling (Algorithms 29–34).</summary>
+internal static class Sampling
+{
+    /// <summary>
+    /// Alg. 29 SampleInBall: c with τ coefficients ±1, the rest 0.
+    /// The challenge of a rejected signing attempt must stay secret, so positions are written with a
+    /// masked pass over all 256 coefficients instead of indexing by j; only the number of rejected
+    /// bytes (j &gt; i) shows in the running time, as in the reference implementation.
+    /// </summary>
+    public static void SampleInBall(Span<int> c, ReadOnlySpan<byte> cTilde, int tau)
+    {
+        var shake = Shake.Shake256();
+        shake.Absorb(cTilde);
+        var block = new byte[Shake.Rate256];
+        shake.Squeeze(block, 0, block.Length);
+        ulong signs = BinaryPrimitives.ReadUInt64LittleEndian(block);
+        int pos = 8;
+
+        c[..Field.N].Clear();
+        for (int i = Field.N - tau; i < Field.N; i++)
+        {
+            int j;
+            do
+            {
+                if (pos == block.Length)
+                {
+                    shake.Squeeze(block, 0, block.Length);
+                    pos = 0;
+                }
+
+                j = block[pos++];
+            }
+            while (j > i);
+
+            int sign = 1 - (2 * (int)(signs & 1));
+            signs >>= 1;
+
+            int cj = 0;
+            for (int p = 0; p < Field.N; p++)
+            {
+                cj |= c[p] & EqualMask(p, j);
+            }
+
+            c[i] = cj;
+            for (int p = 0; p < Field.N; p++)
+            {
+                int m = EqualMask(p, j);
+                c[p] = (c[p] & ~m) | (sign & m);
+            }
+        }
+    }
+
+    /// <summary>Alg. 32 ExpandA: Â[r][s] = RejNTTPoly(ρ‖s‖r), stored row-major as k·l polynomials.</summary>
+    public static void ExpandA(Span<int> a, ReadOnlySpan<byte> rho, int k, int l)
+    {
+        var shake = Shake.Shake128();
+        var block = new byte[Shake.Rate128];
+        Span<byte> seed = stackalloc byte[34];
+        rho[..32].CopyTo(seed);
+        for (int r = 0; r < k; r++)
+        {
+            for (int s = 0; s < l; s++)
+            {
+                seed[32] = (byte)s;
+                seed[33] = (byte)r;
+                shake.Reset();
+                shake.Absorb(seed);
+                RejNttPoly(a.Slice((r * l + s) * Field.N, Field.N), shake, block);
+            }
+        }
+    }
+
+    /// <summary>Alg. 30 RejNTTPoly: 23-bit little-endian candidates below q, from a seeded SHAKE128.</summary>
+    private static void RejNttPoly(Span<int> a, Shake shake, byte[] block)
+    {
+        int count = 0;
+        while (count < Field.N)
+        {
+            shake.Squeeze(block, 0, block.Length);
+            for (int pos = 0; pos + 3 <= block.Length && count < Field.N; pos += 3)
+            {
+                int t = block[pos] | (block[pos + 1] << 8) | ((block[pos + 2] & 0x7F) << 16);
+                if (t < Field.Q)
+                {
+                    a[count++] = t;
+                }
+            }
+        }
+    }
+
+    /// <summary>Alg. 33 ExpandS: s1[r] from ρ′‖r and s2[r] from ρ′‖(r + ℓ), two-byte little-endian counters.</summary>
+    public static void ExpandS(Span<int> s1, Span<int> s2, ReadOnlySpan<byte> rhoPrime, int eta, int k, int l)
+    {
+        var shake = Shake.Shake256();
+        var block = new byte[Shake.Rate256];
+        Span<byte> seed = stackalloc byte[66];
+        rhoPrime[..64].CopyTo(seed);
+        for (int r = 0; r < l + k; r++)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(seed[64..], (ushort)r);
+            shake.Reset();
+            shake.Absorb(seed);
+            Span<int> target = r < l ? s1.Slice(r * Field.N, Field.N) : s2.Slice((r - l) * Field.N, Field.N);
+            RejBoundedPoly(target, shake, block, eta);
+        }
+    }
+
+    /// <summary>Alg. 31 RejBoundedPoly with Alg. 15 CoeffFromHalfByte (low nibble first).</summary>
+    private static void RejBoundedPoly(Span<int> a, Shake shake, byte[] block, int eta)
+    {
+        int count = 0;
+        while (count < Field.N)
+        {
+            shake.Squeeze(block, 0, block.Length);
+            for (int pos = 0; pos < block.Length && count < Field.N; pos++)
+            {
+                int z0 = block[pos] & 0x0F;
+                int z1 = block[pos] >> 4;
+                count = TakeHalfByte(a, count, z0, eta);
+                if (count < Field.N)
+                {
+                    count = TakeHalfByte(a, count, z1, eta);
+                }
+            }
+        }
+    }
+
+    private static int TakeHalfByte(Span<int> a, int count, int b, int eta)
+    {
+        if (eta == 2 && b < 15)
+        {
+            // 2 − (b mod 5), with b mod 5 computed as b − 5·⌊b·205/1024⌋ (exact for b < 15).
+            a[count] = 2 - (b - (((205 * b) >> 10) * 5));
+            return count + 1;
+        }
+
+        if (eta == 4 && b < 9)
+        {
+            a[count] = 4 - b;
+            return count + 1;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Alg. 34 ExpandMask: y[r] = BitUnpack(H(ρ″‖IntegerToBytes(κ + r, 2), 32·c), γ1 − 1, γ1)
+    /// with c = 1 + bitlen(γ1 − 1).
+    /// </summary>
+    public static void ExpandMask(Span<int> y, ReadOnlySpan<byte> rhoDoublePrime, int kappa, int l, int gamma1Bits, Shake shake, byte[] buffer)
+    {
+        int bits = gamma1Bits + 1;
+        int bytes = 32 * bits;
+        Span<byte> seed = stackalloc byte[66];
+        rhoDoublePrime[..64].CopyTo(seed);
+        for (int r = 0; r < l; r++)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(seed[64..], (ushort)(kappa + r));
+            shake.Reset();
+            shake.Absorb(seed);
+            shake.Squeeze(buffer, 0, bytes);
+            Span<int> poly = y.Slice(r * Field.N, Field.N);
+            Packing.UnpackBits(buffer.AsSpan(0, bytes), bits, poly);
+            int gamma1 = 1 << gamma1Bits;
+            for (int i = 0; i < Field.N; i++)
+            {
+                poly[i] = gamma1 - poly[i];
+            }
+        }
+    }
+
+    /// <summary>−1 when p == j, else 0, for 0 ≤ p, j &lt; 256; no branch.</summary>
+    private static int EqualMask(int p, int j) => ((p ^ j) - 1) >> 31;
+}
