@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace QrngAppliance.Proofs.MlDsa;
 
@@ -9,7 +10,7 @@ namespace QrngAppliance.Proofs.MlDsa;
 /// inverse one multiplies by the Montgomery factor so that InverseNtt(PointwiseMontgomery(a, b))
 /// is the plain product.
 /// </summary>
-internal static class Ntt
+internal static partial class Ntt
 {
     /// <summary>ζ = 1753, the 512th root of unity mod q (FIPS 204 §7.5).</summary>
     private const int Zeta = 1753;
@@ -23,6 +24,31 @@ internal static class Ntt
     internal static ReadOnlySpan<int> Zetas => s_zetas;
 
     public static void Forward(Span<int> a)
+    {
+        if (Avx2.IsSupported)
+        {
+            ForwardAvx2(a);
+        }
+        else
+        {
+            ForwardScalar(a);
+        }
+    }
+
+    /// <summary>Inverse NTT times 2^32; input coefficients must be below q in absolute value.</summary>
+    public static void InverseToMont(Span<int> a)
+    {
+        if (Avx2.IsSupported)
+        {
+            InverseToMontAvx2(a);
+        }
+        else
+        {
+            InverseToMontScalar(a);
+        }
+    }
+
+    internal static void ForwardScalar(Span<int> a)
     {
         ref int r = ref MemoryMarshal.GetReference(a[..Field.N]);
         ref int z = ref MemoryMarshal.GetArrayDataReference(s_zetas);
@@ -43,8 +69,7 @@ internal static class Ntt
         }
     }
 
-    /// <summary>Inverse NTT times 2^32; input coefficients must be below q in absolute value.</summary>
-    public static void InverseToMont(Span<int> a)
+    internal static void InverseToMontScalar(Span<int> a)
     {
         ref int r = ref MemoryMarshal.GetReference(a[..Field.N]);
         ref int z = ref MemoryMarshal.GetArrayDataReference(s_zetas);
