@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace QrngAppliance.Proofs.MlDsa;
 
@@ -7,7 +8,7 @@ namespace QrngAppliance.Proofs.MlDsa;
 /// Coefficient-wise operations on polynomials and on vectors of polynomials stored back to back
 /// (a vector of length k is k·256 ints). Branch-free, so they may touch secret values.
 /// </summary>
-internal static class Poly
+internal static partial class Poly
 {
     public static void Add(Span<int> a, ReadOnlySpan<int> b)
     {
@@ -68,6 +69,12 @@ internal static class Poly
     /// <summary>result = a ∘ b·2^-32 for one polynomial (or a vector against a vector of equal length).</summary>
     public static void PointwiseMontgomery(Span<int> result, ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
+        if (Avx2.IsSupported)
+        {
+            PointwiseMontgomeryAvx2(result, a, b);
+            return;
+        }
+
         ref int r = ref MemoryMarshal.GetReference(result);
         ref int x = ref MemoryMarshal.GetReference(a[..result.Length]);
         ref int y = ref MemoryMarshal.GetReference(b[..result.Length]);
@@ -89,6 +96,12 @@ internal static class Poly
     /// <summary>w = Â ∘ v for a k×l matrix stored row-major; all operands in the NTT domain.</summary>
     public static void MatrixMultiply(Span<int> w, ReadOnlySpan<int> a, ReadOnlySpan<int> v, int k, int l)
     {
+        if (Avx2.IsSupported)
+        {
+            MatrixMultiplyAvx2(w, a, v, k, l);
+            return;
+        }
+
         for (int row = 0; row < k; row++)
         {
             ref int acc = ref MemoryMarshal.GetReference(w.Slice(row * Field.N, Field.N));

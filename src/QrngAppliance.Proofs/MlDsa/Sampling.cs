@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
+using System.Runtime.Intrinsics;
 
 namespace QrngAppliance.Proofs.MlDsa;
 
 /// <summary>FIPS 204 §7.3: pseudorandom sampling (Algorithms 29–34).</summary>
-internal static class Sampling
+internal static partial class Sampling
 {
     /// <summary>
     /// Alg. 29 SampleInBall: c with τ coefficients ±1, the rest 0.
@@ -12,6 +13,10 @@ internal static class Sampling
     /// bytes (j &gt; i) shows in the running time, as in the reference implementation.
     /// </summary>
     public static void SampleInBall(Span<int> c, ReadOnlySpan<byte> cTilde, int tau)
+        => SampleInBall(c, cTilde, tau, Vector256.IsHardwareAccelerated);
+
+    /// <summary>SampleInBall with the masked writes done 8 lanes at a time or one by one.</summary>
+    internal static void SampleInBall(Span<int> c, ReadOnlySpan<byte> cTilde, int tau, bool vector)
     {
         var shake = Shake.Shake256();
         shake.Absorb(cTilde);
@@ -38,19 +43,31 @@ internal static class Sampling
 
             int sign = 1 - (2 * (int)(signs & 1));
             signs >>= 1;
-
-            int cj = 0;
-            for (int p = 0; p < Field.N; p++)
+            if (vector)
             {
-                cj |= c[p] & EqualMask(p, j);
+                MoveVector256(c, i, j, sign);
             }
-
-            c[i] = cj;
-            for (int p = 0; p < Field.N; p++)
+            else
             {
-                int m = EqualMask(p, j);
-                c[p] = (c[p] & ~m) | (sign & m);
+                MoveScalar(c, i, j, sign);
             }
+        }
+    }
+
+    /// <summary>c_i ← c_j; c_j ← sign, touching every coefficient so that j does not select an address.</summary>
+    private static void MoveScalar(Span<int> c, int i, int j, int sign)
+    {
+        int cj = 0;
+        for (int p = 0; p < Field.N; p++)
+        {
+            cj |= c[p] & EqualMask(p, j);
+        }
+
+        c[i] = cj;
+        for (int p = 0; p < Field.N; p++)
+        {
+            int m = EqualMask(p, j);
+            c[p] = (c[p] & ~m) | (sign & m);
         }
     }
 

@@ -64,6 +64,47 @@ public sealed class MlDsaAvx2Tests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
     }
 
+    [Avx2Fact]
+    public void Avx2_products_equal_scalar_montgomery_products()
+    {
+        Prop.ForAll(Gen.ArrayOf(Gen.Choose(-Q + 1, Q - 1), 6 * 5 * 256).ToArbitrary(), v =>
+        {
+            int[] m = v;
+            int[] a = [.. v[^(5 * 256)..].Reverse()];
+            var vector = new int[6 * 256];
+            Poly.MatrixMultiplyAvx2(vector, m, a, 6, 5);
+            var scalar = new int[6 * 256];
+            for (int row = 0; row < 6; row++)
+            {
+                for (int col = 0; col < 5; col++)
+                {
+                    for (int i = 0; i < 256; i++)
+                    {
+                        scalar[(row * 256) + i] += Field.MontgomeryReduce((long)m[(((row * 5) + col) * 256) + i] * a[(col * 256) + i]);
+                    }
+                }
+            }
+
+            var pointwise = new int[5 * 256];
+            Poly.PointwiseMontgomeryAvx2(pointwise, a, m);
+            return vector.SequenceEqual(scalar)
+                && pointwise.Select((p, i) => p == Field.MontgomeryReduce((long)a[i] * m[i])).All(ok => ok);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(20));
+    }
+
+    [Fact]
+    public void Vector_and_scalar_SampleInBall_agree()
+    {
+        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), seed =>
+        {
+            var vector = new int[256];
+            var scalar = new int[256];
+            Sampling.SampleInBall(vector, seed, 60, vector: true);
+            Sampling.SampleInBall(scalar, seed, 60, vector: false);
+            return vector.SequenceEqual(scalar);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
+    }
+
     private static Gen<int[]> PolyGen() =>
         Gen.ArrayOf(Gen.OneOf(Gen.Choose(-Q + 1, Q - 1), Gen.Elements(-Q + 1, Q - 1, 0)), 256);
 }
