@@ -8,54 +8,68 @@ internal static partial class Sampling
 {
     /// <summary>
     /// Alg. 29 SampleInBall: c with τ coefficients ±1, the rest 0.
-    /// The challenge of a rejected signing attempt must stay secret, so positions are written with a
-    /// masked pass over all 256 coefficients instead of indexing by j; only the number of rejected
-    /// bytes (j &gt; i) shows in the running time, as in the reference implementation.
+    /// The challenges of rejected signing attempts must stay secret (they reveal c·s1 through the
+    /// rejected z), so this runs without a data-dependent branch or address: every byte of the first
+    /// squeezed block is processed, a rejected byte (j &gt; i) as a masked no-op, and each update passes
+    /// over all 256 coefficients. Only the rare case that one block does not suffice
+    /// (more than 128 − τ rejections) costs visibly more time.
     /// </summary>
     public static void SampleInBall(Span<int> c, ReadOnlySpan<byte> cTilde, int tau)
         => SampleInBall(c, cTilde, tau, Vector256.IsHardwareAccelerated);
 
-    /// <summary>SampleInBall with the masked writes done 8 lanes at a time or one by one.</summary>
-    internal static void SampleInBall(Span<int> c, ReadOnlySpan<byte> cTilde, int tau, bool vector)
+    /// <summary>
+    /// SampleInBall with the masked updates done 8 lanes at a time or one by one. The stream is read
+    /// in chunks of <paramref name="chunk"/> bytes (≥ 9); the output does not depend on it, so tests
+    /// use small chunks to exercise the continuation path.
+    /// </summary>
+    internal static void SampleInBall(Span<int> c, ReadOnlySpan<byte> cTilde, int tau, bool vector, int chunk = Shake.Rate256)
     {
         var shake = Shake.Shake256();
         shake.Absorb(cTilde);
-        var block = new byte[Shake.Rate256];
+        var block = new byte[chunk];
         shake.Squeeze(block, 0, block.Length);
         ulong signs = BinaryPrimitives.ReadUInt64LittleEndian(block);
-        int pos = 8;
+        int start = 8;
 
         c[..Field.N].Clear();
-        for (int i = Field.N - tau; i < Field.N; i++)
+        int i = Field.N - tau;
+        while (true)
         {
-            int j;
-            do
+            for (int pos = start; pos < block.Length; pos++)
             {
-                if (pos == block.Length)
+                int j = block[pos];
+
+                // accept = −1 when i < 256 and j ≤ i (Alg. 29 lines 6–9), else 0.
+                int accept = ~((i - j) >> 31) & ((i - Field.N) >> 31);
+                int sign = 1 - (2 * (int)(signs & 1));
+                if (vector)
                 {
-                    shake.Squeeze(block, 0, block.Length);
-                    pos = 0;
+                    MoveVector256(c, i, j, sign, accept);
+                }
+                else
+                {
+                    MoveScalar(c, i, j, sign, accept);
                 }
 
-                j = block[pos++];
+                signs >>= accept & 1;
+                i += accept & 1;
             }
-            while (j > i);
 
-            int sign = 1 - (2 * (int)(signs & 1));
-            signs >>= 1;
-            if (vector)
+            if (i == Field.N)
             {
-                MoveVector256(c, i, j, sign);
+                return;
             }
-            else
-            {
-                MoveScalar(c, i, j, sign);
-            }
+
+            shake.Squeeze(block, 0, block.Length);
+            start = 0;
         }
     }
 
-    /// <summary>c_i ← c_j; c_j ← sign, touching every coefficient so that j does not select an address.</summary>
-    private static void MoveScalar(Span<int> c, int i, int j, int sign)
+    /// <summary>
+    /// When accept is −1: c_i ← c_j, then c_j ← sign. Touches every coefficient, so neither i nor j
+    /// selects an address; with accept = 0 nothing changes.
+    /// </summary>
+    private static void MoveScalar(Span<int> c, int i, int j, int sign, int accept)
     {
         int cj = 0;
         for (int p = 0; p < Field.N; p++)
@@ -63,11 +77,11 @@ internal static partial class Sampling
             cj |= c[p] & EqualMask(p, j);
         }
 
-        c[i] = cj;
         for (int p = 0; p < Field.N; p++)
         {
-            int m = EqualMask(p, j);
-            c[p] = (c[p] & ~m) | (sign & m);
+            int atJ = EqualMask(p, j) & accept;
+            int atI = EqualMask(p, i) & accept & ~atJ;
+            c[p] = (c[p] & ~(atJ | atI)) | (sign & atJ) | (cj & atI);
         }
     }
 
@@ -190,6 +204,6 @@ internal static partial class Sampling
         }
     }
 
-    /// <summary>−1 when p == j, else 0, for 0 ≤ p, j &lt; 256; no branch.</summary>
+    /// <summary>−1 when p == j, else 0, for 0 ≤ p, j ≤ 256; no branch.</summary>
     private static int EqualMask(int p, int j) => ((p ^ j) - 1) >> 31;
 }

@@ -179,6 +179,63 @@ public sealed class MlDsaArithmeticTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(50));
     }
 
+    [Theory]
+    [InlineData(39)]
+    [InlineData(49)]
+    [InlineData(60)]
+    [InlineData(64)]
+    public void SampleInBall_matches_algorithm_29_as_written(int tau)
+    {
+        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), seed =>
+        {
+            int[] expected = SampleInBallSpec(seed, tau);
+            var vector = new int[256];
+            var scalar = new int[256];
+            var chunked = new int[256];
+            Sampling.SampleInBall(vector, seed, tau, vector: true);
+            Sampling.SampleInBall(scalar, seed, tau, vector: false);
+
+            // 9-byte chunks: every call continues into further squeezes, as a long run of rejections would.
+            Sampling.SampleInBall(chunked, seed, tau, vector: true, chunk: 9);
+            return vector.SequenceEqual(expected) && scalar.SequenceEqual(expected) && chunked.SequenceEqual(expected);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(30));
+    }
+
+    /// <summary>FIPS 204 Alg. 29 line by line, with a byte-at-a-time SHAKE256 stream.</summary>
+    private static int[] SampleInBallSpec(byte[] rho, int tau)
+    {
+        var shake = new Org.BouncyCastle.Crypto.Digests.ShakeDigest(256);
+        shake.BlockUpdate(rho, 0, rho.Length);
+        byte[] one = new byte[1];
+        byte Next()
+        {
+            shake.DoOutput(one, 0, 1);
+            return one[0];
+        }
+
+        var s = new byte[8];
+        for (int b = 0; b < 8; b++)
+        {
+            s[b] = Next();
+        }
+
+        var c = new int[256];
+        for (int i = 256 - tau; i < 256; i++)
+        {
+            int j = Next();
+            while (j > i)
+            {
+                j = Next();
+            }
+
+            int bit = i + tau - 256;
+            c[i] = c[j];
+            c[j] = ((s[bit / 8] >> (bit % 8)) & 1) == 1 ? -1 : 1;
+        }
+
+        return c;
+    }
+
     private static Gen<int[]> PolyGen(int bound) => Gen.ArrayOf(Gen.Choose(0, bound - 1), 256);
 
     private static int[] Schoolbook(int[] a, int[] b)

@@ -92,19 +92,6 @@ public sealed class MlDsaAvx2Tests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(20));
     }
 
-    [Fact]
-    public void Vector_and_scalar_SampleInBall_agree()
-    {
-        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), seed =>
-        {
-            var vector = new int[256];
-            var scalar = new int[256];
-            Sampling.SampleInBall(vector, seed, 60, vector: true);
-            Sampling.SampleInBall(scalar, seed, 60, vector: false);
-            return vector.SequenceEqual(scalar);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
-    }
-
     private static Gen<int[]> PolyGen() =>
         Gen.ArrayOf(Gen.OneOf(Gen.Choose(-Q + 1, Q - 1), Gen.Elements(-Q + 1, Q - 1, 0)), 256);
 }
