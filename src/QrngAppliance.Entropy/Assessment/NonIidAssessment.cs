@@ -11,9 +11,9 @@ public static class NonIidAssessment
     /// Runs the estimators, up to <paramref name="maxParallelism"/> at once (the estimators are independent;
     /// the bitstring suffix array is the longest single job, so it starts first).
     /// </summary>
-    /// <param name="progress">Receives the name of each finished job.</param>
+    /// <param name="progress">Told after each finished estimator job.</param>
     /// <exception cref="ArgumentException">Too few samples for one of the estimators, or a single-symbol alphabet.</exception>
-    public static NonIidResult Run(SampleData data, int maxParallelism = 0, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    public static NonIidResult Run(SampleData data, int maxParallelism = 0, IProgress<AssessmentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.AlphabetSize <= 1)
@@ -74,10 +74,11 @@ public static class NonIidAssessment
             CancellationToken = cancellationToken,
         };
         var ordered = System.Collections.Concurrent.Partitioner.Create(jobs, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+        var done = 0;
         Parallel.ForEach(ordered, options, job =>
         {
             job.Run();
-            progress?.Report(job.Name);
+            progress?.Report(new AssessmentProgress(Interlocked.Increment(ref done), jobs.Count, job.Name));
         });
 
         var results = new EstimatorResult[EstimatorNames.Count];
