@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.2 Collision estimate (binary data only).</summary>
@@ -7,6 +9,7 @@ namespace QrngAppliance.Entropy.Assessment;
 /// </remarks>
 public static class CollisionEstimator
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Estimate Run(ReadOnlySpan<byte> data, string label)
     {
         long i = 0, v = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.4 Compression estimate (binary data only), Maurer's universal statistic on 6-bit blocks.</summary>
@@ -10,12 +12,20 @@ public static class CompressionEstimator
     /// <summary>Fewest bits the estimate can run on (more than 1000 six-bit blocks).</summary>
     public const int MinimumBits = (DictionaryBlocks + 1) * BlockBits;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Estimate Run(ReadOnlySpan<byte> data, string label)
     {
         long numBlocks = data.Length / BlockBits;
         if (numBlocks <= DictionaryBlocks)
         {
             throw new ArgumentException($"the Compression estimate needs at least {MinimumBits} bits", nameof(data));
+        }
+
+        // The statistic and G (evaluated ~100 times over up to numBlocks terms) need log2 of 1..numBlocks: tabulate once.
+        var log2 = new double[numBlocks + 1];
+        for (var i = 1; i <= numBlocks; i++)
+        {
+            log2[i] = Math.Log2(i);
         }
 
         var dict = new long[AlphabetSize];
@@ -29,7 +39,7 @@ public static class CompressionEstimator
         for (var i = DictionaryBlocks; i < numBlocks; i++)
         {
             var block = Block(data, i);
-            var l = Math.Log2(i + 1 - dict[block]);
+            var l = log2[i + 1 - dict[block]];
             KahanAdd(ref x, ref xComp, l);
             KahanAdd(ref sigma, ref sigmaComp, l * l);
             dict[block] = i + 1;
@@ -42,9 +52,9 @@ public static class CompressionEstimator
         var xPrime = x - (NistMath.ZAlpha * sigma / Math.Sqrt(v));
         const double LowDomain = 1.0 / AlphabetSize;
         double p;
-        if (ExpectedValue(LowDomain, DictionaryBlocks, numBlocks) > xPrime)
+        if (ExpectedValue(LowDomain, DictionaryBlocks, numBlocks, log2) > xPrime)
         {
-            p = NistMath.BisectDecreasing(q => ExpectedValue(q, DictionaryBlocks, numBlocks), xPrime, LowDomain, 1.0, LowDomain);
+            p = NistMath.BisectDecreasing(q => ExpectedValue(q, DictionaryBlocks, numBlocks, log2), xPrime, LowDomain, 1.0, LowDomain);
         }
         else
         {
@@ -77,17 +87,18 @@ public static class CompressionEstimator
         return block;
     }
 
-    private static double ExpectedValue(double p, int d, long numBlocks)
+    private static double ExpectedValue(double p, int d, long numBlocks, double[] log2)
     {
         var q = (1.0 - p) / (AlphabetSize - 1.0);
-        return G(p, d, numBlocks) + ((AlphabetSize - 1.0) * G(q, d, numBlocks));
+        return G(p, d, numBlocks, log2) + ((AlphabetSize - 1.0) * G(q, d, numBlocks, log2));
     }
 
     /// <summary>
     /// G(z) of 90B step 9 computed as UL's implementation comments describe: the inner sums share terms, so
     /// one pass accumulates A_i and the sum of sums, stopping once the terms underflow.
     /// </summary>
-    private static double G(double z, int d, long numBlocks)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double G(double z, int d, long numBlocks, double[] log2)
     {
         double ai = 0, aiComp = 0, firstSum = 0, firstSumComp = 0;
         var v = numBlocks - d;
@@ -95,7 +106,7 @@ public static class CompressionEstimator
         var bi = bTerm;
         for (var i = 2; i <= d; i++)
         {
-            KahanAdd(ref ai, ref aiComp, Math.Log2(i) * bi);
+            KahanAdd(ref ai, ref aiComp, log2[i] * bi);
             bi *= bTerm;
         }
 
@@ -103,10 +114,14 @@ public static class CompressionEstimator
         var underflowTruncate = false;
         for (long i = d + 1; i <= numBlocks - 1; i++)
         {
-            var term = Math.Log2(i) * bi;
+            var term = log2[i] * bi;
             KahanAdd(ref ai, ref aiComp, term);
             var scaled = (numBlocks - i) * term;
-            if (scaled > 0.0)
+
+            // The tool stops once a term converted to double is 0. It keeps B_i in long double, where B_i decays
+            // smoothly; a double B_i instead sticks at the smallest subnormal (x * (1 - z) rounds back up) and the
+            // loop would never end. Terms below DBL_MIN are far under the sums' resolution, so stop there.
+            if (scaled > 0.0 && bi >= NistMath.DblMin)
             {
                 KahanAdd(ref firstSum, ref firstSumComp, scaled);
             }
@@ -122,7 +137,7 @@ public static class CompressionEstimator
         KahanAdd(ref firstSum, ref firstSumComp, (numBlocks - d) * ad1);
         if (!underflowTruncate)
         {
-            KahanAdd(ref ai, ref aiComp, Math.Log2(numBlocks) * bi);
+            KahanAdd(ref ai, ref aiComp, log2[numBlocks] * bi);
         }
 
         return 1 / (double)v * z * ((z * firstSum) + (ai - ad1));

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace QrngAppliance.Entropy.Assessment;
 
@@ -12,6 +13,7 @@ internal sealed class ContextTable
     private ulong[] _hi;
     private int[] _ids;
     private int _mask;
+    private int _shift;
 
     public ContextTable(int initialCapacityPow2 = 1024)
     {
@@ -20,11 +22,13 @@ internal sealed class ContextTable
         _ids = new int[initialCapacityPow2];
         Array.Fill(_ids, -1);
         _mask = initialCapacityPow2 - 1;
+        _shift = 64 - BitOperations.Log2((uint)initialCapacityPow2);
     }
 
     public int Count { get; private set; }
 
     /// <summary>The id of <paramref name="key"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(UInt128 key)
     {
         var lo = (ulong)key;
@@ -48,6 +52,7 @@ internal sealed class ContextTable
     }
 
     /// <summary>Adds a key known to be absent and returns its new id (ids are 0, 1, 2, ... in order of insertion).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Add(UInt128 key)
     {
         if ((Count + 1) * 2 > _ids.Length)
@@ -69,11 +74,11 @@ internal sealed class ContextTable
         return Count++;
     }
 
+    /// <summary>Fibonacci hashing: the multiply spreads every key bit into the high bits, which pick the slot.</summary>
     private int Slot(ulong lo, ulong hi)
     {
-        var h = (lo * 0x9E3779B97F4A7C15UL) ^ BitOperations.RotateLeft(hi * 0xC2B2AE3D27D4EB4FUL, 31);
-        h ^= h >> 29;
-        return (int)(h & (ulong)_mask);
+        var h = (lo ^ BitOperations.RotateLeft(hi * 0x9E3779B97F4A7C15UL, 29)) * 0xD6E8FEB86659FD93UL;
+        return (int)(h >> _shift);
     }
 
     private void Grow()
@@ -87,6 +92,7 @@ internal sealed class ContextTable
         _ids = new int[size];
         Array.Fill(_ids, -1);
         _mask = size - 1;
+        _shift = 64 - BitOperations.Log2((uint)size);
         for (var i = 0; i < oldIds.Length; i++)
         {
             if (oldIds[i] < 0)

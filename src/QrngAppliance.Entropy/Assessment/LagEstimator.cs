@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.8 Lag prediction estimate (lags 1..128).</summary>
@@ -5,7 +8,7 @@ namespace QrngAppliance.Entropy.Assessment;
 /// Instead of checking all 128 lags per sample, each symbol keeps the positions of its last 128 occurrences
 /// (the tool's ring-buffer approach, due to David Oksner): only the lags that predicted correctly are touched.
 /// </remarks>
-public static class LagEstimator
+public static partial class LagEstimator
 {
     private const int D = 128;
 
@@ -17,6 +20,19 @@ public static class LagEstimator
             throw new ArgumentException("the Lag estimate needs at least 3 samples", nameof(data));
         }
 
+        if (alphabetSize == 2 && Vector256.IsHardwareAccelerated)
+        {
+            return RunBinaryVector256(data, label);
+        }
+
+        return RunRing(data, alphabetSize, label);
+    }
+
+    /// <summary>The tool's algorithm, for any alphabet (and the reference the vector path is tested against).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Estimate RunRing(ReadOnlySpan<byte> data, int alphabetSize, string label)
+    {
+        var len = data.Length;
         var k = Math.Max(alphabetSize, 2);
         var scoreboard = new long[D];
         var ring = new long[k * D];

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.10 LZ78Y prediction estimate (B = 16, dictionary capped at 65536 prefixes).</summary>
@@ -19,21 +22,26 @@ public static class Lz78yEstimator
         return alphabetSize == 2 ? RunBinary(data, label) : RunGeneral(data, alphabetSize, label);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Estimate RunBinary(ReadOnlySpan<byte> s, string label)
     {
         var len = s.Length;
-        var dict = new int[B][];
+
+        // One flat table: prefixes of length j own 2^(j+1) counters at offsets[j-1], addressed by (prefix << 1) | bit.
+        var offsets = new int[B + 1];
         for (var j = 0; j < B; j++)
         {
-            dict[j] = new int[1 << (j + 2)];
+            offsets[j + 1] = offsets[j] + (1 << (j + 2));
         }
 
+        var table = new int[offsets[B]];
+        ref var t = ref MemoryMarshal.GetArrayDataReference(table);
         long dictElems = 0, correct = 0, run = 0, maxRun = 0;
         uint pattern = 0;
         for (var j = 0; j < B; j++)
         {
             pattern |= (uint)(s[B - j - 1] & 1) << j;
-            dict[j][(int)((pattern & ((1u << (j + 1)) - 1)) << 1) | (s[B] & 1)] = 1;
+            table[offsets[j] + (int)(((pattern & ((1u << (j + 1)) - 1)) << 1) | (uint)(s[B] & 1))] = 1;
             dictElems++;
         }
 
@@ -48,22 +56,23 @@ public static class Lz78yEstimator
         {
             var havePrediction = false;
             var prediction = 2;
-            long maxCount = 0;
+            var maxCount = 0;
             var y = s[i] & 1;
             for (var j = B; j > 0; j--)
             {
-                var table = dict[j - 1];
-                var entry = (int)((window & ((1u << j) - 1)) << 1);
+                var entry = offsets[j - 1] + (int)((window & ((1u << j) - 1)) << 1);
+                ref var zero = ref Unsafe.Add(ref t, entry);
+                ref var one = ref Unsafe.Add(ref t, entry + 1);
                 int roundPrediction, count;
-                if (table[entry] > table[entry + 1])
+                if (zero > one)
                 {
                     roundPrediction = 0;
-                    count = table[entry];
+                    count = zero;
                 }
                 else
                 {
                     roundPrediction = 1;
-                    count = table[entry + 1];
+                    count = one;
                 }
 
                 if (count != 0)
@@ -75,16 +84,16 @@ public static class Lz78yEstimator
                         prediction = roundPrediction;
                     }
 
-                    table[entry + y]++;
+                    (y == 0 ? ref zero : ref one)++;
                 }
                 else if (dictElems < MaxDictionarySize)
                 {
-                    table[entry + y] = 1;
+                    (y == 0 ? ref zero : ref one) = 1;
                     dictElems++;
                 }
             }
 
-            if (havePrediction && prediction == s[i])
+            if (havePrediction && prediction == y)
             {
                 correct++;
                 if (++run > maxRun)
@@ -103,6 +112,7 @@ public static class Lz78yEstimator
         return PredictionEstimate.Compute(correct, len - B - 1, maxRun, 2, "LZ78Y", label);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Estimate RunGeneral(ReadOnlySpan<byte> data, int k, string label)
     {
         var len = data.Length;
@@ -124,13 +134,13 @@ public static class Lz78yEstimator
         }
 
         long c = 0, run = 0, maxRun = 0;
+        var full = Pack(data, B + 1, B);
         for (var i = B + 1; i < len; i++)
         {
             var havePrediction = false;
             byte prediction = 0;
             long maxCount = 0;
             var symbol = data[i];
-            var full = Pack(data, i, B);
             for (var j = B; j > 0; j--)
             {
                 var x = j == B ? full : full & ((UInt128.One << (8 * j)) - 1);
@@ -154,6 +164,7 @@ public static class Lz78yEstimator
                 }
             }
 
+            full = (full << 8) | symbol;
             if (havePrediction && prediction == symbol)
             {
                 c++;

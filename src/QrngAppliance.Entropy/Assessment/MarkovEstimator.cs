@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.3 Markov estimate (binary data only): the most likely 128-bit sequence.</summary>
 public static class MarkovEstimator
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Estimate Run(ReadOnlySpan<byte> data, string label)
     {
         var len = data.Length;

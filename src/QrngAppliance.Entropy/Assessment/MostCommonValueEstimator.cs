@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.1 Most Common Value estimate.</summary>
 public static class MostCommonValueEstimator
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Estimate Run(ReadOnlySpan<byte> data, int alphabetSize, string label)
     {
         if (data.Length < 2)

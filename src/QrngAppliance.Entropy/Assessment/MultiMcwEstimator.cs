@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.7 Multi Most Common in Window prediction estimate (windows 63, 255, 1023, 4095).</summary>
@@ -8,6 +10,7 @@ public static class MultiMcwEstimator
     /// <summary>Fewest samples the estimate can run on.</summary>
     public const int MinimumSamples = 4096;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Estimate Run(ReadOnlySpan<byte> data, int alphabetSize, string label)
     {
         var len = data.Length;

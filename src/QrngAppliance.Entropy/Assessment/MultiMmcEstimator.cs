@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>SP 800-90B §6.3.9 Multi Markov Model with Counting prediction estimate (D = 16).</summary>
@@ -21,58 +24,67 @@ public static class MultiMmcEstimator
         return alphabetSize == 2 ? RunBinary(data, label) : RunGeneral(data, alphabetSize, label);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Estimate RunBinary(ReadOnlySpan<byte> s, string label)
     {
         var len = s.Length;
         var scoreboard = new long[D];
-        var dict = new int[D][];
         var dictElems = new long[D];
-        for (var j = 0; j < D; j++)
+
+        // All depths in one flat table: depth d (context of d+1 bits) owns 2^(d+2) counters at offsets[d],
+        // addressed by (context << 1) | next bit. The context is the low d+1 bits of the rolling history.
+        var offsets = new int[D + 1];
+        for (var d = 0; d < D; d++)
         {
-            dict[j] = new int[1 << (j + 2)];
+            offsets[d + 1] = offsets[d] + (1 << (d + 2));
         }
 
+        var table = new int[offsets[D]];
+        ref var t = ref MemoryMarshal.GetArrayDataReference(table);
         long winner = 0, correct = 0, run = 0, maxRun = 0;
         uint pattern = 0;
         for (var d = 0; d < D && d + 1 < len; d++)
         {
             pattern = (pattern << 1) | (uint)(s[d] & 1);
-            dict[d][((pattern & ((1u << (d + 1)) - 1)) << 1) | (uint)(s[d + 1] & 1)] = 1;
+            table[offsets[d] + (int)(((pattern & ((1u << (d + 1)) - 1)) << 1) | (uint)(s[d + 1] & 1))] = 1;
             dictElems[d] = 1;
         }
 
+        uint history = (uint)(s[0] & 1);
         for (var i = 2; i < len; i++)
         {
+            history = (history << 1) | (uint)(s[i - 1] & 1);
             var foundX = false;
             var curWinner = winner;
-            pattern = 0;
             var y = s[i] & 1;
-            for (var d = 0; d < D && d <= i - 2; d++)
+            var depths = Math.Min(D, i - 1);
+            for (var d = 0; d < depths; d++)
             {
-                pattern |= (uint)(s[i - d - 1] & 1) << d;
-                var table = dict[d];
-                var entry = (int)(pattern << 1);
+                var entry = offsets[d] + (int)((history & ((2u << d) - 1)) << 1);
+                ref var zero = ref Unsafe.Add(ref t, entry);
+                ref var one = ref Unsafe.Add(ref t, entry + 1);
                 var prediction = 2;
                 if (d == 0 || foundX)
                 {
                     int count;
-                    if (table[entry] > table[entry + 1])
+                    if (zero > one)
                     {
                         prediction = 0;
-                        count = table[entry];
+                        count = zero;
                     }
                     else
                     {
                         prediction = 1;
-                        count = table[entry + 1];
+                        count = one;
                     }
 
                     foundX = count != 0;
                 }
 
+                ref var next = ref (y == 0 ? ref zero : ref one);
                 if (foundX)
                 {
-                    if (prediction == s[i])
+                    if (prediction == y)
                     {
                         scoreboard[d]++;
                         if (scoreboard[d] >= scoreboard[winner])
@@ -94,19 +106,19 @@ public static class MultiMmcEstimator
                         run = 0;
                     }
 
-                    if (table[entry + y] != 0)
+                    if (next != 0)
                     {
-                        table[entry + y]++;
+                        next++;
                     }
                     else if (dictElems[d] < MaxEntries)
                     {
-                        table[entry + y] = 1;
+                        next = 1;
                         dictElems[d]++;
                     }
                 }
                 else if (dictElems[d] < MaxEntries)
                 {
-                    table[entry + y] = 1;
+                    next = 1;
                     dictElems[d]++;
                 }
             }
@@ -115,6 +127,7 @@ public static class MultiMmcEstimator
         return PredictionEstimate.Compute(correct, len - 2, maxRun, 2, "MultiMMC", label);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Estimate RunGeneral(ReadOnlySpan<byte> data, int k, string label)
     {
         var len = data.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>
@@ -19,6 +21,7 @@ internal sealed class PostfixCounts
     }
 
     /// <summary>Counts <paramref name="symbol"/> after <paramref name="prefix"/>; returns whether a new (prefix, symbol) entry was made.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Increment(int prefix, byte symbol, bool makeNew)
     {
         EnsurePrefix(prefix);

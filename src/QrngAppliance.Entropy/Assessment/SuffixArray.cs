@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>
@@ -21,6 +23,7 @@ internal static class SuffixArray
     }
 
     /// <summary>lcp[i] = length of the longest common prefix of suffixes sa[i] and sa[i+1] (n-1 values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Lcp(ReadOnlySpan<byte> text, int[] sa)
     {
         var n = text.Length;
@@ -61,6 +64,7 @@ internal static class SuffixArray
         return lcp;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] SaIs(int[] s, int upper)
     {
         var n = s.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QrngAppliance.Entropy.Assessment;
 
 /// <summary>
@@ -33,11 +35,16 @@ internal sealed class TupleStatistics
 
     public static TupleStatistics Compute(ReadOnlySpan<byte> text, int upper)
     {
-        var sa = SuffixArray.Build(text, upper);
-        var lcp = SuffixArray.Lcp(text, sa);
+        if (!PackedSuffixSort.TryBuild(text, upper, out _, out var lcp))
+        {
+            var sa = SuffixArray.Build(text, upper);
+            lcp = SuffixArray.Lcp(text, sa);
+        }
+
         return FromLcp(text.Length, lcp);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static TupleStatistics FromLcp(long n, int[] lcp)
     {
         var v = 0;
