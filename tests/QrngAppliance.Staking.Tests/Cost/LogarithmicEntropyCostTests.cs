@@ -76,6 +76,40 @@ public sealed class LogarithmicEntropyCostTests
     }
 
     [Fact]
+    public void Bracketed_computation_agrees_with_the_full_power_for_random_values_and_scales()
+    {
+        var cases = ArbValues.Values().Generator.Zip(Gen.Choose(1, 3000)).ToArbitrary();
+        Prop.ForAll(cases, c => LogarithmicEntropyCost.CeilScaledLog2(c.Item1.Units, c.Item2)
+            == LogarithmicEntropyCost.ExactCeilScaledLog2(c.Item1.Units, c.Item2))
+            .QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Bracketed_computation_agrees_with_the_full_power_next_to_powers_of_two_and_ten()
+    {
+        for (var k = 1; k < 128; k++)
+        {
+            foreach (var v in new[] { (UInt128.One << k) - 1, (UInt128.One << k) + 1, UInt128.Parse("1" + new string('0', k % 39)) })
+            {
+                foreach (var scale in new[] { 1, 3, 999, 1000, 1024 })
+                {
+                    Assert.Equal(LogarithmicEntropyCost.ExactCeilScaledLog2(v, scale), LogarithmicEntropyCost.CeilScaledLog2(v, scale));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Bracketed_computation_agrees_with_the_full_power_at_the_largest_scale()
+    {
+        foreach (var v in new[] { UInt128.MaxValue, (UInt128.One << 64) + 1, UInt128.Parse("99999999999999999999") })
+        {
+            Assert.Equal(LogarithmicEntropyCost.ExactCeilScaledLog2(v, LogarithmicEntropyCost.MaxBitsPerDoubling),
+                LogarithmicEntropyCost.CeilScaledLog2(v, LogarithmicEntropyCost.MaxBitsPerDoubling));
+        }
+    }
+
+    [Fact]
     public void Other_scales_are_exact_too()
     {
         var cost = new LogarithmicEntropyCost(1);
