@@ -8,6 +8,7 @@ public static class CliApp
     [
         new RunCommand(),
         new AssessCommand(),
+        new StakeCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)
