@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using QrngAppliance.Proofs.Encoding;
+using QrngAppliance.Proofs.Canonical;
 using QrngAppliance.Proofs.Merkle;
 
 namespace QrngAppliance.Proofs.Pulses;

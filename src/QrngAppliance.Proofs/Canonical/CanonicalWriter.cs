@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace QrngAppliance.Proofs.Encoding;
+namespace QrngAppliance.Proofs.Canonical;
 
 /// <summary>Big-endian, length-prefixed primitives of the canonical encoding (docs/proof-format.md).</summary>
 public sealed class CanonicalWriter

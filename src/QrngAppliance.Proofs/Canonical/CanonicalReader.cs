@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace QrngAppliance.Proofs.Encoding;
+namespace QrngAppliance.Proofs.Canonical;
 
 /// <summary>Reads the canonical encoding; any truncation or overrun is a <see cref="FormatException"/>.</summary>
 public ref struct CanonicalReader(ReadOnlySpan<byte> data)
