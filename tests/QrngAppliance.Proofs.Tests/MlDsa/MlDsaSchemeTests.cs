@@ -134,6 +134,50 @@ public sealed class MlDsaSchemeTests
         Assert.False(scheme.Verify(keys.PublicKey, [], [], [.. signature, 0]));
     }
 
+    [Theory]
+    [MemberData(nameof(ParameterSets))]
+    public void Prepared_keys_sign_and_verify_exactly_like_the_one_shot_calls(string name)
+    {
+        MlDsaScheme scheme = Scheme(name);
+        MlDsaKeyPair keys = scheme.GenerateKeyPair(Seed(8));
+        using MlDsaSigningKey signer = scheme.PrepareSigningKey(keys.SecretKey);
+        MlDsaVerificationKey verifier = scheme.PrepareVerificationKey(keys.PublicKey);
+        byte[] rnd = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+
+        for (int i = 0; i < 4; i++)
+        {
+            byte[] message = [(byte)i];
+            byte[] prepared = signer.Sign(message, s_context, rnd);
+            Assert.Equal(scheme.Sign(keys.SecretKey, message, s_context, rnd), prepared);
+            Assert.True(verifier.Verify(message, s_context, prepared));
+            Assert.False(verifier.Verify([(byte)(i + 1)], s_context, prepared));
+        }
+    }
+
+    [Fact]
+    public void A_prepared_signing_key_is_safe_to_share_between_threads()
+    {
+        MlDsaScheme scheme = MlDsaScheme.MlDsa65;
+        MlDsaKeyPair keys = scheme.GenerateKeyPair(Seed(9));
+        using MlDsaSigningKey signer = scheme.PrepareSigningKey(keys.SecretKey);
+        byte[][] expected = [.. Enumerable.Range(0, 16).Select(i => scheme.SignDeterministic(keys.SecretKey, [(byte)i], s_context))];
+
+        var actual = new byte[16][];
+        Parallel.For(0, 16, i => actual[i] = signer.SignDeterministic([(byte)i], s_context));
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_disposed_signing_key_refuses_to_sign()
+    {
+        MlDsaScheme scheme = MlDsaScheme.MlDsa65;
+        MlDsaSigningKey signer = scheme.PrepareSigningKey(scheme.GenerateKeyPair(Seed(10)).SecretKey);
+        signer.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => signer.SignDeterministic([], []));
+    }
+
     [Fact]
     public void Parameter_sets_are_found_by_name()
     {
