@@ -9,8 +9,12 @@ namespace QrngAppliance.Proofs.MlDsa;
 /// <remarks>
 /// Named <c>MlDsaScheme</c> rather than <c>MlDsa</c> so that it does not collide with its own
 /// namespace in code that lives under <c>QrngAppliance.Proofs</c>.
-/// Signing is free of secret-dependent branches and memory indexes except for the rejection
-/// loop itself, whose iteration count FIPS 204 treats as public.
+/// Signing has no secret-dependent branch or memory index apart from the accept/reject decision
+/// of each attempt (as in the reference implementation): arithmetic, norm checks, hints and
+/// SampleInBall of rejected challenges run in constant time. Key generation's ExpandS rejects on
+/// secret-derived nibbles, as FIPS 204 Alg. 31 and the reference code do.
+/// For many signatures or verifications under one key, use <see cref="PrepareSigningKey"/> and
+/// <see cref="PrepareVerificationKey"/>.
 /// </remarks>
 public sealed partial class MlDsaScheme
 {
