@@ -102,6 +102,30 @@ public sealed partial class MlDsaScheme
         => PrepareVerificationKey(publicKey).Verify(message, context, signature);
 
     /// <summary>
+    /// HashML-DSA.Sign(sk, M, ctx, PH) (Alg. 4): signs PH(M) under the pre-hash domain separator.
+    /// <paramref name="rnd"/> is 32 fresh random bytes, or 32 zero bytes for the deterministic variant.
+    /// </summary>
+    /// <exception cref="ArgumentException">A wrong-length key or rnd, or a context longer than 255 bytes.</exception>
+    public byte[] SignPreHash(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, MlDsaPreHash hash, ReadOnlySpan<byte> rnd)
+    {
+        if (context.Length > MaxContextBytes)
+        {
+            throw new ArgumentException($"ML-DSA context must be at most {MaxContextBytes} bytes, got {context.Length}", nameof(context));
+        }
+
+        using MlDsaSigningKey key = PrepareSigningKey(secretKey);
+        return key.SignInternal(PreHash.FormatMessage(hash, context, message), rnd);
+    }
+
+    /// <summary>HashML-DSA.Verify(pk, M, σ, ctx, PH) (Alg. 5).</summary>
+    /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
+    public bool VerifyPreHash(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, MlDsaPreHash hash, ReadOnlySpan<byte> signature)
+    {
+        MlDsaVerificationKey key = PrepareVerificationKey(publicKey);
+        return context.Length <= MaxContextBytes && key.VerifyInternal(PreHash.FormatMessage(hash, context, message), signature);
+    }
+
+    /// <summary>
     /// Decodes a secret key once for many signatures (saves the matrix expansion and the NTTs of
     /// the key on every call). Dispose the result to wipe it.
     /// </summary>
