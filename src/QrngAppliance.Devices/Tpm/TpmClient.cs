@@ -5,7 +5,7 @@ namespace QrngAppliance.Devices.Tpm;
 /// <summary>
 /// The TPM 2.0 commands the appliance needs, over any <see cref="ITpmTransport"/>: <c>TPM2_Startup</c> (sent
 /// by itself when the TPM answers TPM_RC_INITIALIZE), <c>TPM2_GetRandom</c> looped to any length,
-/// <c>TPM2_GetCapability</c>, <c>TPM2_PCR_Read</c>/<c>TPM2_PCR_Extend</c> and <c>TPM2_Quote</c>.
+/// <c>TPM2_GetCapability</c>, <c>TPM2_PCR_Read</c>/<c>TPM2_PCR_Extend</c>, <c>TPM2_ReadPublic</c> and <c>TPM2_Quote</c>.
 /// Calls are serialized: a TPM takes one command at a time.
 /// </summary>
 public sealed class TpmClient : IAsyncDisposable
@@ -212,6 +212,23 @@ public sealed class TpmClient : IAsyncDisposable
         {
             var body = await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false);
             return ParseQuote(body.Span);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary><c>TPM2_ReadPublic</c>: the public key, Name and Qualified Name of a loaded or persistent object.</summary>
+    public async Task<TpmPublicKey> ReadPublicAsync(uint objectHandle, CancellationToken cancellationToken)
+    {
+        var command = new TpmCommandWriter(TpmCommandCode.ReadPublic);
+        command.WriteUInt32(objectHandle);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false);
+            return TpmPublicKey.ParseReadPublic(body.Span);
         }
         finally
         {
