@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace QrngAppliance.Devices.Tpm;
 
@@ -275,7 +276,8 @@ public sealed class TpmClient : IAsyncDisposable
     }
 
     /// <summary>Runs a command; returns its body (after the 10-byte header) or throws with the TPM_RC named.</summary>
-    private async Task<ReadOnlyMemory<byte>> ExecuteCoreAsync(TpmCommandWriter command, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadOnlyMemory<byte>> ExecuteCoreAsync(TpmCommandWriter command, CancellationToken cancellationToken)
     {
         bool startedHere = false;
         for (int attempt = 0; ; attempt++)
@@ -305,7 +307,8 @@ public sealed class TpmClient : IAsyncDisposable
         }
     }
 
-    private async Task<(uint Rc, ReadOnlyMemory<byte> Body)> TransactAsync(TpmCommandWriter command, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(uint Rc, ReadOnlyMemory<byte> Body)> TransactAsync(TpmCommandWriter command, CancellationToken cancellationToken)
     {
         int length = await _transport.ExecuteAsync(command.ToCommand(), _response, cancellationToken).ConfigureAwait(false);
         ushort tag = BinaryPrimitives.ReadUInt16BigEndian(_response);
