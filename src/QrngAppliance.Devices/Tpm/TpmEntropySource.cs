@@ -28,6 +28,19 @@ public sealed class TpmEntropySource : EntropySource
         ClaimedMinEntropyPerSample = claimedMinEntropyPerSample;
     }
 
+    /// <summary>Convenience: a TPM simulator's raw command port (swtpm), owned by the returned source.</summary>
+    public static async Task<TpmEntropySource> ConnectAsync(string host, int port, SourceIdentity identity,
+        double claimedMinEntropyPerSample, CancellationToken cancellationToken)
+    {
+        var transport = await TcpTpmTransport.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        return new TpmEntropySource(new TpmClient(transport), identity, claimedMinEntropyPerSample);
+    }
+
+    /// <summary>Convenience: the kernel TPM device (default <c>/dev/tpmrm0</c>), owned by the returned source.</summary>
+    public static TpmEntropySource Open(SourceIdentity identity, double claimedMinEntropyPerSample,
+        string path = DeviceTpmTransport.DefaultPath) =>
+        new(new TpmClient(DeviceTpmTransport.Open(path)), identity, claimedMinEntropyPerSample);
+
     public override SourceIdentity Identity { get; }
 
     public override int SampleBits => 8;

@@ -91,8 +91,8 @@ public sealed class SwtpmTests
     public async Task Entropy_source_reads_samples_and_claims_8_bits_per_sample()
     {
         await using var swtpm = await SwtpmProcess.StartAsync();
-        await using var source = new TpmEntropySource(new TpmClient(await swtpm.ConnectAsync()),
-            new SourceIdentity("tpm0", "swtpm", "tpm"), 7.5);
+        await using var source = await TpmEntropySource.ConnectAsync("127.0.0.1", swtpm.Port,
+            new SourceIdentity("tpm0", "swtpm", "tpm"), 7.5, CancellationToken.None);
         byte[] samples = new byte[10_000];
 
         int n = await source.ReadSamplesAsync(samples, CancellationToken.None);
@@ -151,7 +151,8 @@ public sealed class SwtpmTests
     [Fact]
     public async Task Opening_a_missing_TPM_device_is_a_clear_SourceDisconnectedException()
     {
-        var e = await Assert.ThrowsAsync<SourceDisconnectedException>(() => Task.FromResult(DeviceTpmTransport.Open("/nonexistent/tpmrm9")));
+        var e = await Assert.ThrowsAsync<SourceDisconnectedException>(() =>
+            Task.FromResult(TpmEntropySource.Open(new SourceIdentity("tpm0", "tpm", "tpm"), 8, "/nonexistent/tpmrm9")));
         Assert.Contains("/nonexistent/tpmrm9 does not exist", e.Message, StringComparison.Ordinal);
     }
 }
