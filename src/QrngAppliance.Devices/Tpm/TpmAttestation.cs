@@ -1,7 +1,7 @@
 namespace QrngAppliance.Devices.Tpm;
 
 /// <summary>
-/// A parsed TPMS_ATTEST of type TPM_ST_ATTEST_QUOTE (TPM 2.0 Part 2, §10.12.12): what the TPM signed in
+/// A parsed TPMS_ATTEST of type TPM_ST_ATTEST_QUOTE (TPM 2.0 Part 2): what the TPM signed in
 /// <c>TPM2_Quote</c>.
 /// </summary>
 public sealed class TpmAttestation

@@ -172,7 +172,7 @@ public sealed class TpmClient : IAsyncDisposable
         }
 
         var command = new TpmCommandWriter(TpmCommandCode.PcrExtend, sessions: true);
-        command.WriteUInt32((uint)pcr); // PCR handles are 0x00000000 + index (Part 2, §7.4)
+        command.WriteUInt32((uint)pcr); // TPM_HT_PCR: a PCR handle is its index (Part 2, handles)
         command.WritePasswordAuthorization();
         command.WriteUInt32(1); // TPML_DIGEST_VALUES.count
         command.WriteUInt16((ushort)bank);
@@ -297,7 +297,7 @@ public sealed class TpmClient : IAsyncDisposable
 
             if (TpmResponseCode.IsRetryable(rc) && attempt < MaxWarningRetries)
             {
-                // Part 3 §5.2: RETRY/YIELDED/TESTING mean "send the same command again"; back off a little.
+                // Part 2 §6.6 warnings: RETRY/YIELDED/TESTING mean "send the same command again"; back off a little.
                 await Task.Delay(TimeSpan.FromMilliseconds(10 << Math.Min(attempt, 6)), _timeProvider, cancellationToken)
                     .ConfigureAwait(false);
                 continue;
@@ -313,7 +313,7 @@ public sealed class TpmClient : IAsyncDisposable
         int length = await _transport.ExecuteAsync(command.ToCommand(), _response, cancellationToken).ConfigureAwait(false);
         ushort tag = BinaryPrimitives.ReadUInt16BigEndian(_response);
         uint rc = BinaryPrimitives.ReadUInt32BigEndian(_response.AsSpan(6));
-        // Part 1 §18.4: a success answers with the command's tag; an error is TPM_ST_NO_SESSIONS, 10 bytes.
+        // Part 1 §18 (command/response structure): a success answers with the command's tag; an error is TPM_ST_NO_SESSIONS, 10 bytes.
         ushort expectedTag = rc == TpmResponseCode.Success && command.HasSessions ? TpmCommandWriter.TagSessions : TpmCommandWriter.TagNoSessions;
         if (tag != expectedTag && !(rc != TpmResponseCode.Success && tag == 0x00C4))
         {

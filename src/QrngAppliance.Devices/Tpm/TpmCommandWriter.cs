@@ -12,7 +12,7 @@ internal sealed class TpmCommandWriter
     public const ushort TagNoSessions = 0x8001;
     public const ushort TagSessions = 0x8002;
 
-    /// <summary>TPM_RS_PW: the password authorization session (TPM 2.0 Part 1, §19.6.5).</summary>
+    /// <summary>TPM_RS_PW: the password authorization session (TPM 2.0 Part 1, "Password Authorizations").</summary>
     private const uint PasswordSessionHandle = 0x4000_0009;
 
     private byte[] _buffer = new byte[64];
@@ -55,7 +55,7 @@ internal sealed class TpmCommandWriter
 
     /// <summary>
     /// The authorization area with one password session (TPMS_AUTH_COMMAND): authorizationSize, TPM_RS_PW,
-    /// empty nonce, no attributes, and the password as the hmac field (Part 1, §19.6.5).
+    /// empty nonce, no attributes, and the password as the hmac field (Part 1, "Password Authorizations").
     /// </summary>
     public void WritePasswordAuthorization(ReadOnlySpan<byte> password = default)
     {
@@ -71,7 +71,7 @@ internal sealed class TpmCommandWriter
         WriteSized(password);
     }
 
-    /// <summary>TPML_PCR_SELECTION (Part 2, §10.9.7).</summary>
+    /// <summary>TPML_PCR_SELECTION (Part 2).</summary>
     public void WritePcrSelections(IReadOnlyList<TpmPcrSelection> selections)
     {
         WriteUInt32((uint)selections.Count);

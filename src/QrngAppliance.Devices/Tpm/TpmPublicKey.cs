@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace QrngAppliance.Devices.Tpm;
 
 /// <summary>
-/// The public part of a TPM key as <c>TPM2_ReadPublic</c> returns it: TPMT_PUBLIC (Part 2, §12.2.4) with
+/// The public part of a TPM key as <c>TPM2_ReadPublic</c> returns it: TPMT_PUBLIC (Part 2) with
 /// its Name and Qualified Name. Lets the appliance verify its own quotes without tpm2-tools.
 /// </summary>
 public sealed class TpmPublicKey
@@ -68,7 +68,7 @@ public sealed class TpmPublicKey
             throw new InvalidOperationException($"a {Type} key is not an RSA key");
         }
 
-        // exponent 0 means the default 2^16 + 1 (Part 2, §12.2.3.5).
+        // exponent 0 means the default 2^16 + 1 (Part 2, TPMS_RSA_PARMS).
         uint e = Exponent == 0 ? 65537u : Exponent;
         byte[] exponent = [(byte)(e >> 24), (byte)(e >> 16), (byte)(e >> 8), (byte)e];
         return RSA.Create(new RSAParameters { Modulus = Modulus, Exponent = exponent.AsSpan().TrimStart((byte)0).ToArray() });

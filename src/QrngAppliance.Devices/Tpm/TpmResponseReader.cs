@@ -28,7 +28,7 @@ internal ref struct TpmResponseReader(ReadOnlySpan<byte> data, TpmCommandCode co
     /// <summary>A TPM2B: u16 size, then that many bytes.</summary>
     public ReadOnlySpan<byte> ReadSized() => Take(ReadUInt16());
 
-    /// <summary>TPML_PCR_SELECTION (Part 2, §10.9.7).</summary>
+    /// <summary>TPML_PCR_SELECTION (Part 2).</summary>
     public List<TpmPcrSelection> ReadPcrSelections()
     {
         uint count = ReadUInt32();

@@ -1,6 +1,6 @@
 namespace QrngAppliance.Devices.Tpm;
 
-/// <summary>A parsed TPMT_SIGNATURE (TPM 2.0 Part 2, §11.3.4): ECDSA-family (r, s) or RSA (one octet string).</summary>
+/// <summary>A parsed TPMT_SIGNATURE (TPM 2.0 Part 2): ECDSA-family (r, s) or RSA (one octet string).</summary>
 public sealed class TpmSignature
 {
     private TpmSignature(TpmAlgorithm algorithm, TpmAlgorithm hash, byte[] r, byte[] s, byte[] rsa)
