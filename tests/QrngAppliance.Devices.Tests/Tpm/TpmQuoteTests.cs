@@ -13,13 +13,15 @@ public sealed class TpmQuoteTests
 {
     private const uint AkHandle = 0x8101_0002;
 
-    [Fact]
-    public async Task Quote_over_an_extended_PCR_verifies_in_dotnet_and_with_tpm2_checkquote()
+    [Theory]
+    [InlineData("ecc", "ecdsa")]
+    [InlineData("rsa", "rsassa")]
+    public async Task Quote_over_an_extended_PCR_verifies_in_dotnet_and_with_tpm2_checkquote(string keyType, string scheme)
     {
         await using var swtpm = await SwtpmProcess.StartAsync();
         await swtpm.RunTpm2CheckedAsync("tpm2_createek", "-c", "ek.ctx", "-G", "ecc", "-u", "ek.pub");
-        await swtpm.RunTpm2CheckedAsync("tpm2_createak", "-C", "ek.ctx", "-c", "ak.ctx", "-G", "ecc", "-g", "sha256",
-            "-s", "ecdsa", "-u", "ak.pub", "-f", "pem", "-n", "ak.name", "-r", "ak.priv");
+        await swtpm.RunTpm2CheckedAsync("tpm2_createak", "-C", "ek.ctx", "-c", "ak.ctx", "-G", keyType, "-g", "sha256",
+            "-s", scheme, "-u", "ak.pub", "-f", "pem", "-n", "ak.name", "-r", "ak.priv");
         await swtpm.RunTpm2CheckedAsync("tpm2_flushcontext", "-t");
         await swtpm.RunTpm2CheckedAsync("tpm2_flushcontext", "-s");
         await swtpm.RunTpm2CheckedAsync("tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", $"0x{AkHandle:x8}");
@@ -50,18 +52,33 @@ public sealed class TpmQuoteTests
         Assert.Equal(akPublic.QualifiedName, attestation.QualifiedSigner);
         Assert.Equal("sha256:0,16", Assert.Single(attestation.PcrSelections).ToString());
         Assert.Equal(TpmQuote.ComputePcrDigest(TpmAlgorithm.Sha256, pcrs), attestation.PcrDigest);
-        Assert.Equal(TpmAlgorithm.EcDsa, quote.Signature.Algorithm);
+        Assert.Equal(keyType == "ecc" ? TpmAlgorithm.EcDsa : TpmAlgorithm.RsaSsa, quote.Signature.Algorithm);
         Assert.Equal(TpmAlgorithm.Sha256, quote.Signature.Hash);
 
-        using var ak = ECDsa.Create();
-        ak.ImportFromPem(File.ReadAllText(Path.Combine(swtpm.Directory, "ak.pub")));
-        Assert.True(quote.VerifySignature(ak));
-        using var akFromTpm = akPublic.CreateEcdsa();
-        Assert.Equal(ak.ExportSubjectPublicKeyInfo(), akFromTpm.ExportSubjectPublicKeyInfo());
-        Assert.True(quote.VerifySignature(akFromTpm));
+        string akPem = File.ReadAllText(Path.Combine(swtpm.Directory, "ak.pub"));
         byte[] tampered = (byte[])quote.Attest.Clone();
         tampered[^1] ^= 1;
-        Assert.False(TpmQuote.FromBytes(tampered, quote.SignatureBytes).VerifySignature(ak));
+        var tamperedQuote = TpmQuote.FromBytes(tampered, quote.SignatureBytes);
+        if (keyType == "ecc")
+        {
+            using var ak = ECDsa.Create();
+            ak.ImportFromPem(akPem);
+            using var akFromTpm = akPublic.CreateEcdsa();
+            Assert.Equal(ak.ExportSubjectPublicKeyInfo(), akFromTpm.ExportSubjectPublicKeyInfo());
+            Assert.True(quote.VerifySignature(ak));
+            Assert.True(quote.VerifySignature(akFromTpm));
+            Assert.False(tamperedQuote.VerifySignature(ak));
+        }
+        else
+        {
+            using var ak = RSA.Create();
+            ak.ImportFromPem(akPem);
+            using var akFromTpm = akPublic.CreateRsa();
+            Assert.Equal(ak.ExportSubjectPublicKeyInfo(), akFromTpm.ExportSubjectPublicKeyInfo());
+            Assert.True(quote.VerifySignature(ak));
+            Assert.True(quote.VerifySignature(akFromTpm));
+            Assert.False(tamperedQuote.VerifySignature(ak));
+        }
 
         // tpm2_checkquote: the message is the TPMS_ATTEST, the signature the TPMT_SIGNATURE as the TPM sent it,
         // and the PCR file the raw values (tpm2_pcrread's format) interpreted by -l.
