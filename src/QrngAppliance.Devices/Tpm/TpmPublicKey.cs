@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+
+namespace QrngAppliance.Devices.Tpm;
+
+/// <summary>
+/// The public part of a TPM key as <c>TPM2_ReadPublic</c> returns it: TPMT_PUBLIC (Part 2) with
+/// its Name and Qualified Name. Lets the appliance verify its own quotes without tpm2-tools.
+/// </summary>
+public sealed class TpmPublicKey
+{
+    private TpmPublicKey(TpmAlgorithm type, TpmAlgorithm nameAlg, ushort curve, byte[] x, byte[] y, byte[] modulus, uint exponent,
+        byte[] name, byte[] qualifiedName)
+    {
+        Type = type;
+        NameAlg = nameAlg;
+        Curve = curve;
+        X = x;
+        Y = y;
+        Modulus = modulus;
+        Exponent = exponent;
+        Name = name;
+        QualifiedName = qualifiedName;
+    }
+
+    /// <summary>TPM_ALG_ECC or TPM_ALG_RSA.</summary>
+    public TpmAlgorithm Type { get; }
+
+    public TpmAlgorithm NameAlg { get; }
+
+    /// <summary>TPM_ECC_CURVE (3 = NIST P-256, 4 = P-384, 5 = P-521); 0 for RSA.</summary>
+    public ushort Curve { get; }
+
+    public byte[] X { get; }
+
+    public byte[] Y { get; }
+
+    public byte[] Modulus { get; }
+
+    public uint Exponent { get; }
+
+    /// <summary>nameAlg ‖ H(TPMT_PUBLIC): what tpm2_createak writes as <c>-n ak.name</c>.</summary>
+    public byte[] Name { get; }
+
+    /// <summary>The hierarchy-qualified name, which a quote carries as qualifiedSigner.</summary>
+    public byte[] QualifiedName { get; }
+
+    public ECDsa CreateEcdsa()
+    {
+        if (Type != TpmAlgorithm.Ecc)
+        {
+            throw new InvalidOperationException($"a {Type} key is not an ECC key");
+        }
+
+        var curve = Curve switch
+        {
+            0x0003 => ECCurve.NamedCurves.nistP256,
+            0x0004 => ECCurve.NamedCurves.nistP384,
+            0x0005 => ECCurve.NamedCurves.nistP521,
+            _ => throw new NotSupportedException($"TPM ECC curve 0x{Curve:X4} is not supported here"),
+        };
+        return ECDsa.Create(new ECParameters { Curve = curve, Q = new ECPoint { X = X, Y = Y } });
+    }
+
+    public RSA CreateRsa()
+    {
+        if (Type != TpmAlgorithm.Rsa)
+        {
+            throw new InvalidOperationException($"a {Type} key is not an RSA key");
+        }
+
+        // exponent 0 means the default 2^16 + 1 (Part 2, TPMS_RSA_PARMS).
+        uint e = Exponent == 0 ? 65537u : Exponent;
+        byte[] exponent = [(byte)(e >> 24), (byte)(e >> 16), (byte)(e >> 8), (byte)e];
+        return RSA.Create(new RSAParameters { Modulus = Modulus, Exponent = exponent.AsSpan().TrimStart((byte)0).ToArray() });
+    }
+
+    /// <summary>Parses the TPM2_ReadPublic response parameters: TPM2B_PUBLIC, TPM2B_NAME name, TPM2B_NAME qualifiedName.</summary>
+    internal static TpmPublicKey ParseReadPublic(ReadOnlySpan<byte> body)
+    {
+        var outer = new TpmResponseReader(body, TpmCommandCode.ReadPublic);
+        var area = new TpmResponseReader(outer.ReadSized(), TpmCommandCode.ReadPublic);
+        byte[] name = outer.ReadSized().ToArray();
+        byte[] qualifiedName = outer.ReadSized().ToArray();
+        outer.ExpectEnd();
+
+        var type = (TpmAlgorithm)area.ReadUInt16();
+        var nameAlg = (TpmAlgorithm)area.ReadUInt16();
+        area.ReadUInt32(); // objectAttributes
+        area.ReadSized(); // authPolicy
+        SkipSymmetric(ref area);
+        TpmPublicKey key;
+        switch (type)
+        {
+            case TpmAlgorithm.Ecc:
+            {
+                var scheme = (TpmAlgorithm)area.ReadUInt16();
+                if (scheme != TpmAlgorithm.Null)
+                {
+                    area.ReadUInt16(); // hashAlg
+                    if (scheme == TpmAlgorithm.EcDaa)
+                    {
+                        area.ReadUInt16(); // count
+                    }
+                }
+
+                ushort curve = area.ReadUInt16();
+                if ((TpmAlgorithm)area.ReadUInt16() != TpmAlgorithm.Null)
+                {
+                    area.ReadUInt16(); // kdf hashAlg
+                }
+
+                byte[] x = area.ReadSized().ToArray();
+                byte[] y = area.ReadSized().ToArray();
+                key = new TpmPublicKey(type, nameAlg, curve, x, y, [], 0, name, qualifiedName);
+                break;
+            }
+
+            case TpmAlgorithm.Rsa:
+            {
+                if ((TpmAlgorithm)area.ReadUInt16() != TpmAlgorithm.Null)
+                {
+                    area.ReadUInt16(); // scheme hashAlg
+                }
+
+                area.ReadUInt16(); // keyBits
+                uint exponent = area.ReadUInt32();
+                key = new TpmPublicKey(type, nameAlg, 0, [], [], area.ReadSized().ToArray(), exponent, name, qualifiedName);
+                break;
+            }
+
+            default:
+                throw new TpmException(TpmCommandCode.ReadPublic, $"object type 0x{(ushort)type:X4} is not a signing key type this driver reads");
+        }
+
+        area.ExpectEnd();
+        return key;
+    }
+
+    private static void SkipSymmetric(ref TpmResponseReader area)
+    {
+        // TPMT_SYM_DEF_OBJECT: algorithm, then keyBits and mode unless TPM_ALG_NULL (signing keys have NULL).
+        if ((TpmAlgorithm)area.ReadUInt16() != TpmAlgorithm.Null)
+        {
+            area.ReadUInt16();
+            area.ReadUInt16();
+        }
+    }
+}
