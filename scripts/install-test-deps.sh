@@ -36,8 +36,11 @@ install() {
 echo "test dependencies: installing ${missing[*]}"
 "${sudo_cmd[@]}" apt-get update -qq || true
 if ! install; then
-  echo "apt-get install failed once; retrying" >&2
+  echo "apt-get install failed once; repairing and retrying" >&2
   sleep 3
   "${sudo_cmd[@]}" apt-get update -qq || true
+  # A half-configured dpkg (an interrupted or concurrent install) blocks every later install until repaired.
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" dpkg --configure -a || true
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get --fix-broken install -y --no-install-recommends || true
   install
 fi
