@@ -4,8 +4,10 @@ namespace QrngAppliance.Metrics;
 public static class MetricsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PrometheusExporter"/> and <see cref="ApplianceMetrics"/> as singletons. Resolving
-    /// <see cref="ApplianceMetrics"/> creates the exporter first, so no measurement is recorded before the listener exists.
+    /// Registers <see cref="ApplianceMetrics"/> and the <see cref="PrometheusExporter"/> that exports it as singletons.
+    /// Both are created together, so no measurement can happen before the listener exists. Unless
+    /// <paramref name="configure"/> sets <see cref="PrometheusExporterOptions.MeterFilter"/>, the exporter sees only this
+    /// container's <see cref="ApplianceMetrics.Meter"/> (several hosts in one test process do not mix).
     /// </summary>
     public static IServiceCollection AddApplianceMetrics(this IServiceCollection services,
         Action<PrometheusExporterOptions>? configure = null)
@@ -13,15 +15,16 @@ public static class MetricsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(_ =>
         {
+            var metrics = new ApplianceMetrics();
             var options = new PrometheusExporterOptions();
             configure?.Invoke(options);
-            return new PrometheusExporter(options);
+            options.MeterFilter ??= meter => ReferenceEquals(meter, metrics.Meter);
+            return new Registration(metrics, new PrometheusExporter(options));
         });
-        services.AddSingleton(provider =>
-        {
-            provider.GetRequiredService<PrometheusExporter>();
-            return new ApplianceMetrics();
-        });
+        services.AddSingleton(provider => provider.GetRequiredService<Registration>().Metrics);
+        services.AddSingleton(provider => provider.GetRequiredService<Registration>().Exporter);
         return services;
     }
+
+    private sealed record Registration(ApplianceMetrics Metrics, PrometheusExporter Exporter);
 }

@@ -55,7 +55,8 @@ public sealed class PrometheusExporter : IDisposable
         var version = options.Version ?? (plus >= 0 ? informational[..plus] : informational);
         var commit = options.Commit ?? (plus >= 0 ? informational[(plus + 1)..] : "unknown");
         _buildInfoLabels = PrometheusTextWriter.EncodeLabels([new("commit", commit), new("version", version)]);
-        _aggregator = new MeterAggregator(options.MeterFilter, options.MaxSeriesPerInstrument,
+        _aggregator = new MeterAggregator(options.MeterFilter ?? (static meter => meter.Name == ApplianceMetrics.MeterName),
+            options.MaxSeriesPerInstrument,
             [BuildInfoName, DroppedName, CpuName, ResidentName, StartName]);
     }
 

@@ -5,8 +5,11 @@ namespace QrngAppliance.Metrics;
 /// <summary>What <see cref="PrometheusExporter"/> exports.</summary>
 public sealed class PrometheusExporterOptions
 {
-    /// <summary>Which meters are exported; by default only <see cref="ApplianceMetrics.MeterName"/>.</summary>
-    public Func<Meter, bool> MeterFilter { get; set; } = static meter => meter.Name == ApplianceMetrics.MeterName;
+    /// <summary>
+    /// Which meters are exported. Null (the default) means every meter named <see cref="ApplianceMetrics.MeterName"/>;
+    /// <see cref="MetricsServiceCollectionExtensions.AddApplianceMetrics"/> narrows that to its own instance.
+    /// </summary>
+    public Func<Meter, bool>? MeterFilter { get; set; }
 
     /// <summary>
     /// New series beyond this many per instrument are dropped (and counted in
