@@ -10,14 +10,23 @@ public static class MetricsEndpointRouteBuilderExtensions
     /// built completely first; then the answer is 200 with <see cref="PrometheusExporter.ContentType"/>, or 503 (and
     /// a logged error) when collection failed, so Prometheus never stores a partial scrape (OPERATIONS §2 item 8).
     /// </summary>
+    /// <param name="basicAuth">When set, requests without these credentials get 401 and nothing is collected.</param>
     /// <returns>The endpoint's builder, e.g. for <c>.RequireHost("*:9105")</c> to serve it on a separate port only.</returns>
-    public static IEndpointConventionBuilder MapPrometheusMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics")
+    public static IEndpointConventionBuilder MapPrometheusMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics",
+        MetricsBasicAuth? basicAuth = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var exporter = endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PrometheusExporter));
         return endpoints.MapGet(path, (RequestDelegate)(async context =>
         {
+            if (basicAuth is not null && !basicAuth.Accepts(context.Request.Headers.Authorization))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"metrics\", charset=\"UTF-8\"";
+                return;
+            }
+
             var body = new ArrayBufferWriter<byte>(16 * 1024);
             try
             {

@@ -55,4 +55,41 @@ public class MetricsEndpointTests
         Assert.Contains("qrng_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n", body, StringComparison.Ordinal);
         Assert.DoesNotContain("12345", body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Basic_auth_rejects_missing_or_wrong_credentials_and_accepts_the_right_ones()
+    {
+        using var metrics = new ApplianceMetrics();
+        using var exporter = TestExporter.For(metrics.Meter);
+        metrics.RecordPulse();
+        await using var host = await MetricsHost.StartAsync(exporter, basicAuth: new MetricsBasicAuth("prometheus", "s3cr:et é"));
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+
+        async Task<HttpResponseMessage> GetAsync(string? credentials)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            if (credentials is not null)
+            {
+                request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+            }
+
+            return await client.SendAsync(request);
+        }
+
+        using var anonymous = await GetAsync(null);
+        using var wrong = await GetAsync("prometheus:s3cr:et e");
+        using var right = await GetAsync("prometheus:s3cr:et é");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("qrng_pulses_total 1\n", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Basic_auth_user_names_cannot_contain_a_colon()
+    {
+        Assert.Throws<ArgumentException>(() => new MetricsBasicAuth("a:b", "pw"));
+    }
 }

@@ -19,7 +19,8 @@ internal sealed class MetricsHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<MetricsHost> StartAsync(PrometheusExporter exporter, ApplianceMetrics? httpMetrics = null)
+    public static async Task<MetricsHost> StartAsync(PrometheusExporter exporter, ApplianceMetrics? httpMetrics = null,
+        MetricsBasicAuth? basicAuth = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -36,7 +37,7 @@ internal sealed class MetricsHost : IAsyncDisposable
             app.UseApplianceHttpMetrics();
         }
 
-        app.MapPrometheusMetrics();
+        app.MapPrometheusMetrics(basicAuth: basicAuth);
         await app.StartAsync();
         return new MetricsHost(app, new Uri(app.Urls.Single()));
     }
