@@ -93,6 +93,16 @@ public sealed class ApplianceMetrics : IDisposable
 
     public void Dispose() => Meter.Dispose();
 
+    /// <summary>
+    /// Records 0 on the unlabelled counters, so that they are exported from the first scrape and <c>rate()</c> and
+    /// absence alerts work before the first pulse. Call once, after the exporter is listening.
+    /// </summary>
+    internal void PublishZeroes()
+    {
+        _pulses.Add(0);
+        _entropyServed.Add(0);
+    }
+
     private IEnumerable<Measurement<int>> ObserveSourceStates()
     {
         var provider = _sourceStates;

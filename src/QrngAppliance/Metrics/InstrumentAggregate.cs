@@ -37,6 +37,7 @@ internal sealed class InstrumentAggregate
     private readonly DropCounters _drops;
     private readonly double[] _bounds;
     private readonly byte[][] _leLabels;
+    private readonly bool _isMonotonicSum;
     private MetricSeries[]? _sorted;
 
     public InstrumentAggregate(Instrument instrument, string familyName, string help, string type,
@@ -48,6 +49,7 @@ internal sealed class InstrumentAggregate
         Help = help;
         Type = type;
         Aggregation = aggregation;
+        _isMonotonicSum = aggregation == AggregationKind.Sum && type == "counter";
         Divisor = divisor;
         _bounds = bounds;
         _leLabels = [.. bounds.Select(PrometheusTextWriter.EncodeLe)];
@@ -91,7 +93,7 @@ internal sealed class InstrumentAggregate
             value /= Divisor;
         }
 
-        if (Aggregation == AggregationKind.Sum && Type == "counter" && !(value >= 0 && double.IsFinite(value)))
+        if (_isMonotonicSum && !(value >= 0 && double.IsFinite(value)))
         {
             // A counter only goes up (OPERATIONS §1); promtool would not catch a negative one.
             _drops.Add(DropReason.InvalidValue);

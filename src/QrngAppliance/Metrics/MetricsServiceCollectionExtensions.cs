@@ -19,7 +19,9 @@ public static class MetricsServiceCollectionExtensions
             var options = new PrometheusExporterOptions();
             configure?.Invoke(options);
             options.MeterFilter ??= meter => ReferenceEquals(meter, metrics.Meter);
-            return new Registration(metrics, new PrometheusExporter(options));
+            var exporter = new PrometheusExporter(options);
+            metrics.PublishZeroes();
+            return new Registration(metrics, exporter);
         });
         services.AddSingleton(provider => provider.GetRequiredService<Registration>().Metrics);
         services.AddSingleton(provider => provider.GetRequiredService<Registration>().Exporter);

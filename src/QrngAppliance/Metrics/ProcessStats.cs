@@ -24,6 +24,8 @@ internal static partial class ProcessStats
         }
     });
 
+    private static readonly Lazy<long> s_bootTime = new(BootTimeSeconds);
+
     /// <summary>CPU time (user + system) in seconds, resident set in bytes, start time in Unix seconds.</summary>
     public readonly record struct Sample(double CpuSeconds, double ResidentBytes, double StartTimeSeconds);
 
@@ -42,7 +44,7 @@ internal static partial class ProcessStats
         // proc(5) numbers fields from 1; StatFields starts at field 3 (state): utime 14, stime 15, starttime 22.
         var cpu = (ParseLong(fields[14 - 3]) + ParseLong(fields[15 - 3])) / ticks;
         var resident = ParseLong(statm[1]) * (double)Environment.SystemPageSize;
-        var start = BootTimeSeconds() + ParseLong(fields[22 - 3]) / ticks;
+        var start = s_bootTime.Value + ParseLong(fields[22 - 3]) / ticks;
         return new Sample(cpu, resident, start);
     }
 

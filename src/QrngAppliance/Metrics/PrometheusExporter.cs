@@ -32,6 +32,9 @@ public sealed class PrometheusExporter : IDisposable
     private const string ResidentName = "process_resident_memory_bytes";
     private const string StartName = "process_start_time_seconds";
 
+    private static readonly byte[] s_buildInfoName = Encoding.UTF8.GetBytes(BuildInfoName);
+    private static readonly byte[] s_droppedName = Encoding.UTF8.GetBytes(DroppedName);
+
     private static readonly (DropReason Reason, byte[] Labels)[] s_dropLabels =
     [
         (DropReason.InvalidLabel, "reason=\"invalid_label\""u8.ToArray()),
@@ -76,16 +79,15 @@ public sealed class PrometheusExporter : IDisposable
             {
                 (BuildInfoName, w =>
                 {
-                    w.WriteHelpAndType(Encoding.UTF8.GetBytes(BuildInfoName), "Build of the running qrng binary; always 1.", "gauge");
-                    w.WriteSample(Encoding.UTF8.GetBytes(BuildInfoName), default, _buildInfoLabels, default, 1L);
+                    w.WriteHelpAndType(s_buildInfoName, "Build of the running qrng binary; always 1.", "gauge");
+                    w.WriteSample(s_buildInfoName, default, _buildInfoLabels, default, 1L);
                 }),
                 (DroppedName, w =>
                 {
-                    var name = Encoding.UTF8.GetBytes(DroppedName);
-                    w.WriteHelpAndType(name, "Measurements the metrics exporter discarded, by reason.", "counter");
+                    w.WriteHelpAndType(s_droppedName, "Measurements the metrics exporter discarded, by reason.", "counter");
                     foreach (var (reason, labels) in s_dropLabels)
                     {
-                        w.WriteSample(name, default, labels, default, _aggregator.Drops.Get(reason));
+                        w.WriteSample(s_droppedName, default, labels, default, _aggregator.Drops.Get(reason));
                     }
                 }),
             };

@@ -20,7 +20,8 @@ public class MetricsRegistrationTests
         var secondText = second.GetRequiredService<PrometheusExporter>().Scrape();
 
         Assert.Contains("qrng_pulses_total 1\n", firstText, StringComparison.Ordinal);
-        Assert.DoesNotContain("qrng_entropy_served_bytes_total", firstText, StringComparison.Ordinal);
+        Assert.Contains("qrng_entropy_served_bytes_total 0\n", firstText, StringComparison.Ordinal);
+        Assert.Contains("qrng_pulses_total 0\n", secondText, StringComparison.Ordinal);
         Assert.Contains("qrng_entropy_served_bytes_total 5\n", secondText, StringComparison.Ordinal);
         Assert.Contains("version=\"9.9.9\"", secondText, StringComparison.Ordinal);
         Assert.Same(first.GetRequiredService<ApplianceMetrics>(), first.GetRequiredService<ApplianceMetrics>());
