@@ -13,6 +13,7 @@ declare -A tool_of_package=(
   [rng-tools5]=rngtest
   [gcc]=gcc
   [systemd]=systemd-analyze
+  [udev]=udevadm
 )
 
 missing=()

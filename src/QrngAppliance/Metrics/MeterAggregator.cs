@@ -125,6 +125,11 @@ internal sealed class MeterAggregator : IDisposable
 
     private InstrumentAggregate? CreateAggregate(Instrument instrument)
     {
+        if (!instrument.GetType().IsGenericType)
+        {
+            return null; // a custom Instrument<T> subclass: its aggregation is unknown
+        }
+
         var definition = instrument.GetType().GetGenericTypeDefinition();
         (string Type, AggregationKind Aggregation)? shape = definition switch
         {

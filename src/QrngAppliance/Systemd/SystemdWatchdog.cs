@@ -54,7 +54,8 @@ public sealed class SystemdWatchdog : BackgroundService
             return null;
         }
 
-        return TimeSpan.FromMicroseconds(usec / 2.0);
+        // PeriodicTimer needs at least 1 ms; a sub-2 ms WatchdogSec is not a real configuration anyway.
+        return TimeSpan.FromMicroseconds(Math.Max(usec / 2.0, 1000));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

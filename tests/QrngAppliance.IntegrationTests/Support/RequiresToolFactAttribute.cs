@@ -14,4 +14,17 @@ public sealed class RequiresToolFactAttribute : FactAttribute
             Skip = $"{tool} is not installed (Debian package {package})";
         }
     }
+
+    /// <summary>Also skip unless running as root (for tools that read system rule directories).</summary>
+    public bool RequiresRoot
+    {
+        get => Skip is not null;
+        set
+        {
+            if (value && Skip is null && !Environment.IsPrivilegedProcess)
+            {
+                Skip = "needs root";
+            }
+        }
+    }
 }

@@ -16,6 +16,7 @@ public class SystemdWatchdogTests
     [InlineData("0", null, null)]
     [InlineData("-5", null, null)]
     [InlineData("abc", null, null)]
+    [InlineData("1", null, 1)]
     public void Pings_every_half_WATCHDOG_USEC_only_when_WATCHDOG_PID_is_unset_or_ours(string? usec, string? pid, int? expectedMs)
     {
         var interval = SystemdWatchdog.PingInterval(usec, pid, ourPid: 4242);
