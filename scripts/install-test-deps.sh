@@ -14,6 +14,7 @@ declare -A tool_of_package=(
   [gcc]=gcc
   [systemd]=systemd-analyze
   [udev]=udevadm
+  [nodejs]=node
 )
 
 missing=()

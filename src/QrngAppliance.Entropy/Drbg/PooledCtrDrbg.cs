@@ -1,0 +1,106 @@
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Prng.Drbg;
+
+namespace QrngAppliance.Entropy.Drbg;
+
+/// <summary>
+/// SP 800-90A CTR_DRBG (AES-256, derivation function) whose entropy input is conditioned pool blocks.
+/// It reseeds from a fresh block before every request when one is available; with the pool empty it keeps
+/// serving only while its last reseed is younger than <see cref="MaxSeedAge"/> and fewer than
+/// <see cref="MaxBytesPerSeed"/> bytes were drawn, and otherwise refuses rather than stretch old entropy.
+/// </summary>
+public sealed class PooledCtrDrbg
+{
+    /// <summary>SP 800-90A Table 3: at most 2^19 bits per CTR_DRBG request.</summary>
+    public const int MaxRequestBytes = 1 << 16;
+
+    private readonly Func<byte[]?> _takeBlock;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly BlockEntropySource _entropy = new();
+    private CtrSP800Drbg? _drbg;
+    private DateTimeOffset _seededAt;
+    private long _bytesSinceSeed;
+
+    /// <param name="takeBlock">Returns one fresh 32-byte conditioned block, or null when none is available.</param>
+    public PooledCtrDrbg(Func<byte[]?> takeBlock, TimeProvider time)
+    {
+        _takeBlock = takeBlock;
+        _time = time;
+    }
+
+    public TimeSpan MaxSeedAge { get; init; } = TimeSpan.FromSeconds(60);
+
+    public long MaxBytesPerSeed { get; init; } = 1 << 20;
+
+    public long Reseeds { get; private set; }
+
+    /// <summary>Fills <paramref name="output"/> (at most <see cref="MaxRequestBytes"/>).</summary>
+    public void Generate(Span<byte> output)
+    {
+        if (output.Length > MaxRequestBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(output), output.Length, $"at most {MaxRequestBytes} bytes per request");
+        }
+
+        lock (_lock)
+        {
+            var fresh = _takeBlock();
+            if (fresh is not null)
+            {
+                Seed(fresh);
+            }
+            else if (_drbg is null || _time.GetUtcNow() - _seededAt > MaxSeedAge || _bytesSinceSeed + output.Length > MaxBytesPerSeed)
+            {
+                throw new EntropyUnavailableException("no healthy entropy available to seed the DRBG; retry later");
+            }
+
+            var buffer = new byte[output.Length];
+            if (_drbg!.Generate(buffer, null, false) < 0)
+            {
+                throw new InvalidOperationException("CTR_DRBG asked for a reseed before its interval");
+            }
+
+            buffer.CopyTo(output);
+            Array.Clear(buffer);
+            _bytesSinceSeed += output.Length;
+        }
+    }
+
+    private void Seed(byte[] block)
+    {
+        _entropy.Next = block;
+        if (_drbg is null)
+        {
+            // Instantiate: entropy input from the pool; the nonce only has to be unique (SP 800-90A §8.6.7).
+            var nonce = BitConverter.GetBytes(_time.GetUtcNow().UtcTicks);
+            _drbg = new CtrSP800Drbg(new AesEngine(), 256, 256, _entropy, "qrng-appliance"u8.ToArray(), nonce);
+        }
+        else
+        {
+            _drbg.Reseed(null);
+        }
+
+        Reseeds++;
+        _seededAt = _time.GetUtcNow();
+        _bytesSinceSeed = 0;
+    }
+
+    /// <summary>Hands BouncyCastle exactly the block we just took; it is never asked twice for one block.</summary>
+    private sealed class BlockEntropySource : IEntropySource
+    {
+        public byte[]? Next { get; set; }
+
+        public bool IsPredictionResistant => true;
+
+        public int EntropySize => 256;
+
+        public byte[] GetEntropy()
+        {
+            var block = Next ?? throw new InvalidOperationException("DRBG asked for entropy it was not given");
+            Next = null;
+            return block;
+        }
+    }
+}

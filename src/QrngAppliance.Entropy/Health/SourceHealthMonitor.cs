@@ -1,0 +1,123 @@
+using QrngAppliance.Entropy.Sources;
+
+namespace QrngAppliance.Entropy.Health;
+
+/// <summary>
+/// Per-source SP 800-90B §4.4 health testing with quarantine. Samples are held back in windows of W samples
+/// (the APT window) and released only when the whole window passed; a window in which any test fails is
+/// discarded, the source is quarantined, and it re-enters only after a fresh startup test.
+/// </summary>
+/// <remarks>
+/// Startup (§4.3): the continuous tests run over <see cref="StartupSamples"/> consecutive samples before any
+/// output; those samples are discarded rather than released, which §4.3 permits and keeps the rule simple:
+/// nothing tested under startup reaches the pool. Not thread-safe: one reader per source.
+/// </remarks>
+public sealed class SourceHealthMonitor
+{
+    public const int DefaultStartupSamples = 1024;
+
+    private readonly RepetitionCountTest _rct;
+    private readonly AdaptiveProportionTest _apt;
+    private readonly byte[] _window;
+    private int _windowFill;
+    private int _startupRemaining;
+    private long _sampleIndex;
+
+    public SourceHealthMonitor(int sampleBits, double minEntropyPerSample, int startupSamples = DefaultStartupSamples, ulong firstWindowId = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleBits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sampleBits, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(startupSamples, 1);
+        SampleBits = sampleBits;
+        var w = HealthTestCutoffs.AdaptiveProportionWindow(sampleBits);
+        _rct = new RepetitionCountTest(HealthTestCutoffs.RepetitionCount(minEntropyPerSample));
+        _apt = new AdaptiveProportionTest(w, HealthTestCutoffs.AdaptiveProportion(w, minEntropyPerSample));
+        _window = new byte[w];
+        StartupSamples = startupSamples;
+        NextWindowId = firstWindowId;
+        BeginStartup(SourceState.Starting);
+    }
+
+    public int SampleBits { get; }
+
+    public int StartupSamples { get; }
+
+    public int RctCutoff => _rct.Cutoff;
+
+    public int AptCutoff => _apt.Cutoff;
+
+    public int Window => _window.Length;
+
+    /// <summary>Starting, Healthy or Quarantined (Disconnected is the reader's business).</summary>
+    public SourceState State { get; private set; }
+
+    public ulong NextWindowId { get; private set; }
+
+    public long RctFailures { get; private set; }
+
+    public long AptFailures { get; private set; }
+
+    /// <summary>Runs the tests over <paramref name="samples"/> and returns the windows that passed and the alarms raised.</summary>
+    public HealthScanResult Process(ReadOnlySpan<byte> samples)
+    {
+        var result = new HealthScanResult();
+        var mask = (1 << SampleBits) - 1;
+        foreach (var raw in samples)
+        {
+            if ((raw & ~mask) != 0)
+            {
+                throw new InvalidDataException($"sample 0x{raw:x2} is wider than {SampleBits} bits");
+            }
+
+            var index = _sampleIndex++;
+            var rctAlarm = _rct.Add(raw);
+            var aptAlarm = _apt.Add(raw);
+            if (rctAlarm || aptAlarm)
+            {
+                var kind = rctAlarm ? HealthTestKind.Rct : HealthTestKind.Apt;
+                if (kind == HealthTestKind.Rct)
+                {
+                    RctFailures++;
+                }
+                else
+                {
+                    AptFailures++;
+                }
+
+                result.Add(new HealthFailure(kind, index, State != SourceState.Healthy));
+                BeginStartup(SourceState.Quarantined); // drops the window in progress
+                continue;
+            }
+
+            if (State != SourceState.Healthy)
+            {
+                if (--_startupRemaining == 0)
+                {
+                    State = SourceState.Healthy;
+                    _windowFill = 0;
+                    _apt.Reset(); // align APT windows with release windows
+                }
+
+                continue;
+            }
+
+            _window[_windowFill++] = raw;
+            if (_windowFill == _window.Length)
+            {
+                result.Add(new ReleasedWindow(NextWindowId++, _window.ToArray()));
+                _windowFill = 0;
+            }
+        }
+
+        return result;
+    }
+
+    private void BeginStartup(SourceState state)
+    {
+        State = state;
+        _startupRemaining = StartupSamples;
+        _windowFill = 0;
+        _rct.Reset();
+        _apt.Reset();
+    }
+}

@@ -1,0 +1,83 @@
+namespace QrngAppliance.Entropy.Pool;
+
+/// <summary>
+/// The unspent conditioned blocks, oldest first, bounded by <see cref="Capacity"/>. Producers wait for space
+/// rather than spin or drop (rng-tools #156: a full pool must not busy-loop), so a full pool simply stops
+/// reading the devices until a consumer takes blocks.
+/// </summary>
+public sealed class EntropyPool
+{
+    private readonly Queue<PoolLeaf> _leaves = new();
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _spaceFreed = NewSignal();
+    private long _added;
+    private long _taken;
+
+    public EntropyPool(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Capacity = capacity;
+    }
+
+    public int Capacity { get; }
+
+    public int Depth
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _leaves.Count;
+            }
+        }
+    }
+
+    public long TotalAdded => Interlocked.Read(ref _added);
+
+    public long TotalTaken => Interlocked.Read(ref _taken);
+
+    /// <summary>Adds a leaf, waiting while the pool is full.</summary>
+    public async ValueTask AddAsync(PoolLeaf leaf, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_lock)
+            {
+                if (_leaves.Count < Capacity)
+                {
+                    _leaves.Enqueue(leaf);
+                    _added++;
+                    return;
+                }
+
+                wait = _spaceFreed.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes the oldest leaf, or null when the pool is empty.</summary>
+    public PoolLeaf? TryTake()
+    {
+        TaskCompletionSource signal;
+        PoolLeaf leaf;
+        lock (_lock)
+        {
+            if (!_leaves.TryDequeue(out leaf!))
+            {
+                return null;
+            }
+
+            _taken++;
+            signal = _spaceFreed;
+            _spaceFreed = NewSignal();
+        }
+
+        signal.TrySetResult();
+        return leaf;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

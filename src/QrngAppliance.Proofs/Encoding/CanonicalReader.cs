@@ -1,0 +1,53 @@
+using System.Buffers.Binary;
+
+namespace QrngAppliance.Proofs.Encoding;
+
+/// <summary>Reads the canonical encoding; any truncation or overrun is a <see cref="FormatException"/>.</summary>
+public ref struct CanonicalReader(ReadOnlySpan<byte> data)
+{
+    private ReadOnlySpan<byte> _rest = data;
+
+    public readonly bool AtEnd => _rest.IsEmpty;
+
+    public byte U8() => Take(1)[0];
+
+    public ushort U16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
+
+    public uint U32() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));
+
+    public ulong U64() => BinaryPrimitives.ReadUInt64BigEndian(Take(8));
+
+    public long I64() => unchecked((long)U64());
+
+    public byte[] Fixed(int length) => Take(length).ToArray();
+
+    public byte[] Bytes16() => Take(U16()).ToArray();
+
+    public byte[] Bytes32()
+    {
+        var length = U32();
+        return length > int.MaxValue ? throw new FormatException("length out of range") : Take((int)length).ToArray();
+    }
+
+    public string String() => System.Text.Encoding.UTF8.GetString(Take(U16()));
+
+    public ReadOnlySpan<byte> Take(int length)
+    {
+        if (length < 0 || length > _rest.Length)
+        {
+            throw new FormatException($"truncated: needed {length} bytes, {_rest.Length} left");
+        }
+
+        var taken = _rest[..length];
+        _rest = _rest[length..];
+        return taken;
+    }
+
+    public readonly void ExpectEnd()
+    {
+        if (!_rest.IsEmpty)
+        {
+            throw new FormatException($"{_rest.Length} unexpected trailing bytes");
+        }
+    }
+}

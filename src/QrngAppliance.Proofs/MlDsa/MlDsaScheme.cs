@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+
+namespace QrngAppliance.Proofs.MlDsa;
+
+/// <summary>
+/// ML-DSA (FIPS 204) for one parameter set: key generation from a 32-byte seed, and the external
+/// ("pure") signing and verification interface with a context string (Algorithms 1–3).
+/// </summary>
+/// <remarks>
+/// Named <c>MlDsaScheme</c> rather than <c>MlDsa</c> so that it does not collide with its own
+/// namespace in code that lives under <c>QrngAppliance.Proofs</c>.
+/// Signing is free of secret-dependent branches and memory indexes except for the rejection
+/// loop itself, whose iteration count FIPS 204 treats as public.
+/// </remarks>
+public sealed partial class MlDsaScheme
+{
+    /// <summary>Length of the key generation seed ξ.</summary>
+    public const int SeedBytes = 32;
+
+    /// <summary>Length of the signing randomness rnd.</summary>
+    public const int RandomBytes = 32;
+
+    /// <summary>Longest context string FIPS 204 allows.</summary>
+    public const int MaxContextBytes = 255;
+
+    private MlDsaScheme(MlDsaParameters parameters)
+    {
+        Parameters = parameters;
+    }
+
+    /// <summary>ML-DSA-44.</summary>
+    public static MlDsaScheme MlDsa44 { get; } = new(MlDsaParameters.MlDsa44);
+
+    /// <summary>ML-DSA-65.</summary>
+    public static MlDsaScheme MlDsa65 { get; } = new(MlDsaParameters.MlDsa65);
+
+    /// <summary>ML-DSA-87.</summary>
+    public static MlDsaScheme MlDsa87 { get; } = new(MlDsaParameters.MlDsa87);
+
+    /// <summary>The parameter set this instance implements.</summary>
+    public MlDsaParameters Parameters { get; }
+
+    /// <summary>Returns the instance for a parameter set.</summary>
+    public static MlDsaScheme For(MlDsaParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return parameters.Name switch
+        {
+            "ML-DSA-44" => MlDsa44,
+            "ML-DSA-65" => MlDsa65,
+            _ => MlDsa87,
+        };
+    }
+
+    /// <summary>ML-DSA.KeyGen_internal(ξ) (Alg. 6): the key pair determined by a 32-byte seed.</summary>
+    /// <exception cref="ArgumentException">The seed is not 32 bytes.</exception>
+    public MlDsaKeyPair GenerateKeyPair(ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != SeedBytes)
+        {
+            throw new ArgumentException($"ML-DSA seed must be {SeedBytes} bytes, got {seed.Length}", nameof(seed));
+        }
+
+        return KeyGenInternal(seed);
+    }
+
+    /// <summary>
+    /// ML-DSA.Sign(sk, M, ctx) (Alg. 2), hedged: <paramref name="rnd"/> is 32 fresh random bytes,
+    /// or 32 zero bytes for the deterministic variant.
+    /// </summary>
+    /// <exception cref="ArgumentException">A wrong-length key or rnd, or a context longer than 255 bytes.</exception>
+    public byte[] Sign(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> rnd)
+    {
+        CheckSecretKey(secretKey);
+        if (context.Length > MaxContextBytes)
+        {
+            throw new ArgumentException($"ML-DSA context must be at most {MaxContextBytes} bytes, got {context.Length}", nameof(context));
+        }
+
+        if (rnd.Length != RandomBytes)
+        {
+            throw new ArgumentException($"ML-DSA rnd must be {RandomBytes} bytes, got {rnd.Length}", nameof(rnd));
+        }
+
+        Span<byte> mu = stackalloc byte[64];
+        ComputeMu(mu, secretKey.Slice(64, 64), external: true, context, message);
+        return SignMu(secretKey, mu, rnd);
+    }
+
+    /// <summary>Deterministic ML-DSA.Sign(sk, M, ctx): rnd = 32 zero bytes (FIPS 204 §3.4).</summary>
+    /// <exception cref="ArgumentException">A wrong-length key or a context longer than 255 bytes.</exception>
+    public byte[] SignDeterministic(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context)
+        => Sign(secretKey, message, context, stackalloc byte[RandomBytes]);
+
+    /// <summary>Hedged ML-DSA.Sign(sk, M, ctx) with rnd from the operating system's CSPRNG.</summary>
+    /// <exception cref="ArgumentException">A wrong-length key or a context longer than 255 bytes.</exception>
+    public byte[] SignHedged(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context)
+    {
+        Span<byte> rnd = stackalloc byte[RandomBytes];
+        RandomNumberGenerator.Fill(rnd);
+        return Sign(secretKey, message, context, rnd);
+    }
+
+    /// <summary>
+    /// ML-DSA.Verify(pk, M, σ, ctx) (Alg. 3). False for a signature of the wrong length, a
+    /// malformed hint, a context longer than 255 bytes, or a signature that does not verify.
+    /// </summary>
+    /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
+    public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature)
+    {
+        CheckPublicKey(publicKey);
+        if (context.Length > MaxContextBytes)
+        {
+            return false;
+        }
+
+        return VerifyCore(publicKey, external: true, context, message, signature);
+    }
+
+    /// <summary>ML-DSA.Sign_internal(sk, M′, rnd) (Alg. 7), for the ACVP internal-interface tests.</summary>
+    internal byte[] SignInternal(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> rnd)
+    {
+        CheckSecretKey(secretKey);
+        Span<byte> mu = stackalloc byte[64];
+        ComputeMu(mu, secretKey.Slice(64, 64), external: false, default, messagePrime);
+        return SignMu(secretKey, mu, rnd);
+    }
+
+    /// <summary>Sign_internal with μ supplied by the caller (ACVP "externalMu").</summary>
+    internal byte[] SignInternalWithMu(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> mu, ReadOnlySpan<byte> rnd)
+    {
+        CheckSecretKey(secretKey);
+        return SignMu(secretKey, mu, rnd);
+    }
+
+    /// <summary>ML-DSA.Verify_internal(pk, M′, σ) (Alg. 8).</summary>
+    internal bool VerifyInternal(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> signature)
+    {
+        CheckPublicKey(publicKey);
+        return VerifyCore(publicKey, external: false, default, messagePrime, signature);
+    }
+
+    /// <summary>
+    /// μ = H(tr ‖ M′, 64). For the external interface M′ = 0 ‖ |ctx| ‖ ctx ‖ M (Alg. 2 line 10),
+    /// absorbed piecewise so the message is never copied.
+    /// </summary>
+    private static void ComputeMu(Span<byte> mu, ReadOnlySpan<byte> tr, bool external, ReadOnlySpan<byte> context, ReadOnlySpan<byte> message)
+    {
+        var shake = Shake.Shake256();
+        shake.Absorb(tr);
+        if (external)
+        {
+            shake.Absorb(0);
+            shake.Absorb((byte)context.Length);
+            shake.Absorb(context);
+        }
+
+        shake.Absorb(message);
+        shake.Squeeze(mu);
+    }
+
+    private void CheckSecretKey(ReadOnlySpan<byte> secretKey)
+    {
+        if (secretKey.Length != Parameters.SecretKeyBytes)
+        {
+            throw new ArgumentException($"{Parameters.Name} secret key must be {Parameters.SecretKeyBytes} bytes, got {secretKey.Length}", nameof(secretKey));
+        }
+    }
+
+    private void CheckPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (publicKey.Length != Parameters.PublicKeyBytes)
+        {
+            throw new ArgumentException($"{Parameters.Name} public key must be {Parameters.PublicKeyBytes} bytes, got {publicKey.Length}", nameof(publicKey));
+        }
+    }
+}

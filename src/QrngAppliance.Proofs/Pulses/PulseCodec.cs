@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using QrngAppliance.Proofs.Encoding;
+using QrngAppliance.Proofs.Merkle;
+
+namespace QrngAppliance.Proofs.Pulses;
+
+/// <summary>The canonical binary form of a pulse (docs/proof-format.md): what is signed, and the full record.</summary>
+public static class PulseCodec
+{
+    /// <summary>Domain tag at the head of the signed bytes, so no other message of ours can be mistaken for a pulse.</summary>
+    public static ReadOnlySpan<byte> Magic => "QRNG-PULSE"u8;
+
+    private static readonly string[] s_states = ["starting", "healthy", "quarantined", "disconnected"];
+
+    /// <summary>The exact bytes every signature covers.</summary>
+    public static byte[] SignedBytes(Pulse pulse)
+    {
+        if (pulse.Version != Pulse.CurrentVersion)
+        {
+            throw new ArgumentException($"cannot encode pulse version {pulse.Version}");
+        }
+
+        var w = new CanonicalWriter();
+        w.Raw(Magic);
+        w.U8((byte)pulse.Version);
+        w.String(pulse.ApplianceId);
+        w.U64(pulse.Seq);
+        w.Fixed(pulse.PrevPulseHash, MerkleHash.Size);
+        w.I64(pulse.Time.ToUnixTimeMilliseconds());
+        w.U64(checked((ulong)pulse.TreeSize));
+        w.Fixed(pulse.Root, MerkleHash.Size);
+        w.U64(checked((ulong)pulse.EntropyBitsCredited));
+        w.U16(checked((ushort)pulse.Sources.Count));
+        foreach (var s in pulse.Sources)
+        {
+            w.String(s.SourceId);
+            w.U8(StateCode(s.State));
+            w.U64(checked((ulong)s.RctFailures));
+            w.U64(checked((ulong)s.AptFailures));
+            w.U64(checked((ulong)s.BytesRead));
+        }
+
+        return w.ToArray();
+    }
+
+    /// <summary>SHA-256 of the signed bytes: what the next pulse's prev_pulse_hash holds.</summary>
+    public static byte[] Hash(Pulse pulse) => SHA256.HashData(SignedBytes(pulse));
+
+    /// <summary>Signed bytes ‖ u16 count ‖ {algorithm, key id, signature}…: the stored and exported form.</summary>
+    public static byte[] Encode(Pulse pulse)
+    {
+        var w = new CanonicalWriter();
+        w.Bytes32(SignedBytes(pulse));
+        w.U16(checked((ushort)pulse.Signatures.Count));
+        foreach (var sig in pulse.Signatures)
+        {
+            w.String(sig.Algorithm);
+            w.Bytes16(sig.KeyId);
+            w.Bytes32(sig.Signature);
+        }
+
+        return w.ToArray();
+    }
+
+    public static Pulse Decode(ReadOnlySpan<byte> encoded)
+    {
+        var outer = new CanonicalReader(encoded);
+        var signed = outer.Bytes32();
+        var signatures = new List<PulseSignature>();
+        for (int i = 0, n = outer.U16(); i < n; i++)
+        {
+            signatures.Add(new PulseSignature(outer.String(), outer.Bytes16(), outer.Bytes32()));
+        }
+
+        outer.ExpectEnd();
+        return DecodeSigned(signed) with { Signatures = signatures };
+    }
+
+    public static Pulse DecodeSigned(ReadOnlySpan<byte> signed)
+    {
+        var r = new CanonicalReader(signed);
+        if (!r.Take(Magic.Length).SequenceEqual(Magic))
+        {
+            throw new FormatException("not a pulse: bad magic");
+        }
+
+        var version = r.U8();
+        if (version != Pulse.CurrentVersion)
+        {
+            throw new FormatException($"unsupported pulse version {version}");
+        }
+
+        var applianceId = r.String();
+        var seq = r.U64();
+        var prev = r.Fixed(MerkleHash.Size);
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(r.I64());
+        var treeSize = checked((long)r.U64());
+        var root = r.Fixed(MerkleHash.Size);
+        var credited = checked((long)r.U64());
+        var sources = new List<SourceHealthSummary>();
+        for (int i = 0, n = r.U16(); i < n; i++)
+        {
+            var id = r.String();
+            var state = r.U8();
+            if (state >= s_states.Length)
+            {
+                throw new FormatException($"unknown source state code {state}");
+            }
+
+            sources.Add(new SourceHealthSummary(id, s_states[state], checked((long)r.U64()), checked((long)r.U64()), checked((long)r.U64())));
+        }
+
+        r.ExpectEnd();
+        return new Pulse(version, applianceId, seq, prev, time, treeSize, root, credited, sources, []);
+    }
+
+    private static byte StateCode(string state)
+    {
+        var code = Array.IndexOf(s_states, state);
+        return code >= 0 ? (byte)code : throw new ArgumentException($"unknown source state '{state}'");
+    }
+}

@@ -1,0 +1,6 @@
+namespace QrngAppliance.Staking.Escalation;
+
+/// <summary>One audited event: an automatic transition, or an operator setting or clearing an override.</summary>
+/// <param name="Actor"><c>auto</c> for transitions driven by signals, otherwise <c>operator:NAME</c>.</param>
+public sealed record SecurityStateAuditEntry(
+    DateTimeOffset Time, NetworkSecurityState From, NetworkSecurityState To, string Actor, string Reason);

@@ -1,0 +1,20 @@
+namespace QrngAppliance.Staking.Ledger;
+
+/// <summary>Where a pool leaf stands with respect to once-only use.</summary>
+public enum LeafState
+{
+    /// <summary>In the pool, neither reserved nor used.</summary>
+    Available,
+
+    /// <summary>Held as a validator's entropy stake.</summary>
+    Reserved,
+
+    /// <summary>Used once, bound to a request id.</summary>
+    Consumed,
+
+    /// <summary>Destroyed by slashing; can never be used.</summary>
+    Burned,
+
+    /// <summary>Beyond the pool's current tree size.</summary>
+    Unknown,
+}

@@ -1,0 +1,35 @@
+using QrngAppliance.Staking.Escalation;
+using QrngAppliance.Staking.Tiers;
+using QrngAppliance.Staking.Values;
+
+namespace QrngAppliance.Staking.SecurityProofs;
+
+/// <summary>
+/// The seed's <c>QuantumSecurityProof</c> for one transaction: <c>{entropy_consumed, security_tier, validators,
+/// hardware_attestation, timestamp, merkle_proof}</c>, plus what a verifier needs to redo each step offline.
+/// </summary>
+/// <param name="EntropyConsumed">Bits the quote required (the consumption may cover more, in whole leaves).</param>
+/// <param name="Validators">Selected validator ids, in draw order.</param>
+/// <param name="ValidatorSetHash">Hash of the <see cref="Selection.ValidatorSet"/> the validators were drawn from.</param>
+/// <param name="Consumption">Leaves, inclusion proofs (the Merkle proof), signed pulse (the hardware attestation) and time.</param>
+public sealed record SecurityProof(
+    int Version,
+    string TxId,
+    TransactionValue Value,
+    NetworkSecurityState State,
+    string CostFunction,
+    SecurityTier SecurityTier,
+    int ValidatorsRequired,
+    long EntropyConsumed,
+    IReadOnlyList<string> Validators,
+    byte[] ValidatorSetHash,
+    EntropyConsumption Consumption)
+{
+    public const int CurrentVersion = 1;
+
+    /// <summary>When the entropy was consumed.</summary>
+    public DateTimeOffset Timestamp => Consumption.ConsumedAt;
+
+    /// <summary>The consumption request id a proof for <paramref name="txId"/> uses in the once-only ledger.</summary>
+    public static string RequestIdFor(string txId) => "security-proof:" + txId;
+}

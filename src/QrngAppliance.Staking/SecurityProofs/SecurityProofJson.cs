@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QrngAppliance.Staking.Attestation;
+using QrngAppliance.Staking.Escalation;
+using QrngAppliance.Staking.Selection;
+using QrngAppliance.Staking.Tiers;
+using QrngAppliance.Staking.Values;
+
+namespace QrngAppliance.Staking.SecurityProofs;
+
+/// <summary>
+/// The JSON form of a <see cref="SecurityProof"/> (API response and the file <c>qrng verify --proof</c> reads) and of a
+/// published <see cref="ValidatorSet"/>. Hashes and roots are lower-case hex, pulse and signature bytes base64,
+/// values and weights decimal strings (they exceed a JSON double). Reading is strict: a missing or malformed field
+/// is a <see cref="FormatException"/> naming it.
+/// </summary>
+public static class SecurityProofJson
+{
+    public static string Write(SecurityProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        var c = proof.Consumption;
+        return WriteObject(json =>
+        {
+            json.WriteNumber("version", proof.Version);
+            json.WriteString("tx_id", proof.TxId);
+            json.WriteString("value", proof.Value.ToString());
+            json.WriteString("state", NetworkSecurityStates.ToName(proof.State));
+            json.WriteString("cost_function", proof.CostFunction);
+            json.WriteString("security_tier", proof.SecurityTier.ToString());
+            json.WriteNumber("validators_required", proof.ValidatorsRequired);
+            json.WriteNumber("entropy_consumed", proof.EntropyConsumed);
+            json.WriteStartArray("validators");
+            foreach (var id in proof.Validators)
+            {
+                json.WriteStringValue(id);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("validator_set_hash", Convert.ToHexStringLower(proof.ValidatorSetHash));
+            json.WriteString("timestamp", proof.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            json.WriteStartObject("consumption");
+            json.WriteString("request_id", c.RequestId);
+            json.WriteNumber("bits", c.Bits);
+            json.WriteNumber("tree_size", c.TreeSize);
+            json.WriteString("root", Convert.ToHexStringLower(c.Root));
+            json.WriteEndObject();
+            json.WriteStartObject("hardware_attestation");
+            json.WriteString("appliance_id", c.Pulse.ApplianceId);
+            json.WriteBase64String("pulse", c.Pulse.Pulse);
+            json.WriteStartArray("signatures");
+            foreach (var s in c.Pulse.Signatures)
+            {
+                json.WriteStartObject();
+                json.WriteString("algorithm", s.Algorithm);
+                json.WriteString("key_id", s.KeyId);
+                json.WriteBase64String("signature", s.Signature);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteStartArray("merkle_proof");
+            foreach (var leaf in c.Leaves)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("leaf_index", leaf.Index);
+                json.WriteString("leaf_hash", Convert.ToHexStringLower(leaf.LeafHash));
+                json.WriteStartArray("audit_path");
+                foreach (var node in leaf.AuditPath)
+                {
+                    json.WriteStringValue(Convert.ToHexStringLower(node));
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        });
+    }
+
+    /// <exception cref="FormatException">The JSON is not a well-formed proof; the message names the field.</exception>
+    public static SecurityProof Read(string text)
+    {
+        using var document = Parse(text, "security proof");
+        var root = document.RootElement;
+        var version = Int(root, "version");
+        var valueText = Str(root, "value");
+        if (!TransactionValue.TryParse(valueText, out var value, out var valueError))
+        {
+            throw new FormatException($"security proof field 'value': {valueError}");
+        }
+
+        var stateText = Str(root, "state");
+        if (!NetworkSecurityStates.TryParse(stateText, out var state))
+        {
+            throw new FormatException($"security proof field 'state': unknown state '{stateText}'");
+        }
+
+        var tierText = Str(root, "security_tier");
+        if (!Enum.TryParse<SecurityTier>(tierText, ignoreCase: false, out var tier) || !Enum.IsDefined(tier) || char.IsAsciiDigit(tierText[0]))
+        {
+            throw new FormatException($"security proof field 'security_tier': unknown tier '{tierText}'");
+        }
+
+        var consumption = Obj(root, "consumption");
+        var attestation = Obj(root, "hardware_attestation");
+        var signatures = Arr(attestation, "signatures")
+            .Select(s => new AttestationSignature(Str(s, "algorithm"), Str(s, "key_id"), Base64(s, "signature")))
+            .ToList();
+        var pulse = new HardwareAttestation(Str(attestation, "appliance_id"), Base64(attestation, "pulse"), signatures);
+        var leaves = Arr(root, "merkle_proof")
+            .Select(l => new ConsumedLeaf(Long(l, "leaf_index"), Hex(l, "leaf_hash"),
+                Arr(l, "audit_path").Select(n => HexValue(n, "audit_path")).ToList()))
+            .ToList();
+        var timestamp = Str(root, "timestamp");
+        if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var consumedAt))
+        {
+            throw new FormatException($"security proof field 'timestamp': not an ISO 8601 time '{timestamp}'");
+        }
+
+        var entropy = new EntropyConsumption(Str(consumption, "request_id"), Long(consumption, "bits"), leaves, Long(consumption, "tree_size"),
+            Hex(consumption, "root"), pulse, consumedAt);
+        return new SecurityProof(version, Str(root, "tx_id"), value, state, Str(root, "cost_function"), tier, Int(root, "validators_required"),
+            Long(root, "entropy_consumed"), [.. Arr(root, "validators").Select(v => StrValue(v, "validators"))], Hex(root, "validator_set_hash"),
+            entropy);
+    }
+
+    /// <summary><c>{"validators":[{"id":"…","weight":"…"}]}</c>, the form in which the appliance publishes its active set.</summary>
+    public static string WriteValidatorSet(ValidatorSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return WriteObject(json =>
+        {
+            json.WriteString("hash", Convert.ToHexStringLower(set.Hash));
+            json.WriteStartArray("validators");
+            foreach (var member in set.Members)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", member.Id);
+                json.WriteString("weight", member.Weight.ToString(CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        });
+    }
+
+    /// <exception cref="FormatException">Malformed set, or its <c>hash</c> does not match its members.</exception>
+    public static ValidatorSet ReadValidatorSet(string text)
+    {
+        using var document = Parse(text, "validator set");
+        var members = Arr(document.RootElement, "validators").Select(v =>
+        {
+            var weight = Str(v, "weight");
+            return UInt128.TryParse(weight, NumberStyles.None, CultureInfo.InvariantCulture, out var w)
+                ? new WeightedValidator(Str(v, "id"), w)
+                : throw new FormatException($"validator set field 'weight': not an unsigned 128-bit integer '{weight}'");
+        });
+        ValidatorSet set;
+        try
+        {
+            set = new ValidatorSet(members);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"validator set: {e.Message}", e);
+        }
+
+        return set.Hash.AsSpan().SequenceEqual(Hex(document.RootElement, "hash"))
+            ? set
+            : throw new FormatException("validator set field 'hash' does not match its members");
+    }
+
+    private static string WriteObject(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static JsonDocument Parse(string text, string what)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw new FormatException($"{what}: expected a JSON object");
+            }
+
+            return document;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{what}: not valid JSON ({e.Message})", e);
+        }
+    }
+
+    private static JsonElement Field(JsonElement parent, string name, JsonValueKind kind) =>
+        parent.TryGetProperty(name, out var value)
+            ? value.ValueKind == kind ? value : throw new FormatException($"field '{name}' must be a JSON {kind.ToString().ToLowerInvariant()}")
+            : throw new FormatException($"missing field '{name}'");
+
+    private static string Str(JsonElement parent, string name) => StrValue(Field(parent, name, JsonValueKind.String), name);
+
+    private static string StrValue(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.String && element.GetString() is { Length: > 0 } s ? s : throw new FormatException($"field '{name}' must be a non-empty string");
+
+    private static long Long(JsonElement parent, string name) =>
+        Field(parent, name, JsonValueKind.Number).TryGetInt64(out var v) ? v : throw new FormatException($"field '{name}' must be a 64-bit integer");
+
+    private static int Int(JsonElement parent, string name) =>
+        Field(parent, name, JsonValueKind.Number).TryGetInt32(out var v) ? v : throw new FormatException($"field '{name}' must be a 32-bit integer");
+
+    private static JsonElement Obj(JsonElement parent, string name) => Field(parent, name, JsonValueKind.Object);
+
+    private static IEnumerable<JsonElement> Arr(JsonElement parent, string name) => Field(parent, name, JsonValueKind.Array).EnumerateArray();
+
+    private static byte[] Base64(JsonElement parent, string name) =>
+        Field(parent, name, JsonValueKind.String).TryGetBytesFromBase64(out var bytes) ? bytes : throw new FormatException($"field '{name}' must be base64");
+
+    private static byte[] Hex(JsonElement parent, string name) => HexValue(Field(parent, name, JsonValueKind.String), name);
+
+    private static byte[] HexValue(JsonElement element, string name)
+    {
+        try
+        {
+            return Convert.FromHexString(StrValue(element, name));
+        }
+        catch (FormatException)
+        {
+            throw new FormatException($"field '{name}' must be hex");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using QrngAppliance.Entropy.Drbg;
+using QrngAppliance.Pipeline;
+
+namespace QrngAppliance.Api;
+
+/// <summary><c>GET /v1/entropy?bytes=N[&amp;encoding=hex|base64]</c>: N bytes from the pool-seeded CTR_DRBG.</summary>
+public static class EntropyEndpoints
+{
+    public const int MaxBytes = PooledCtrDrbg.MaxRequestBytes;
+
+    public static void MapEntropyEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/entropy", (HttpRequest request, PooledCtrDrbg drbg, PulseChain chain, IPipelineMetrics metrics) =>
+        {
+            var bytesText = request.Query["bytes"].ToString();
+            if (string.IsNullOrEmpty(bytesText))
+            {
+                return ApiError.BadRequest($"query parameter 'bytes' is required (1..{MaxBytes})");
+            }
+
+            if (!int.TryParse(bytesText, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) || bytes < 1 || bytes > MaxBytes)
+            {
+                return ApiError.BadRequest($"'bytes' must be a whole number from 1 to {MaxBytes}, got '{Truncate(bytesText)}'");
+            }
+
+            var encoding = request.Query["encoding"].ToString();
+            if (encoding is not ("" or "hex" or "base64"))
+            {
+                return ApiError.BadRequest($"'encoding' must be hex or base64, got '{Truncate(encoding)}'");
+            }
+
+            var data = new byte[bytes];
+            try
+            {
+                drbg.Generate(data);
+            }
+            catch (EntropyUnavailableException e)
+            {
+                return ApiError.Unavailable(e.Message);
+            }
+
+            metrics.RecordEntropyServed(bytes);
+            var text = encoding == "base64" ? Convert.ToBase64String(data) : Convert.ToHexStringLower(data);
+            return Results.Json(
+                new EntropyResponse(bytes, encoding == "base64" ? "base64" : "hex", text, chain.Latest?.Seq),
+                ApiJson.Options);
+        });
+    }
+
+    /// <summary>Echo at most 32 characters of bad input back, so an error body cannot be made huge.</summary>
+    private static string Truncate(string s) => s.Length <= 32 ? s : s[..32] + "…";
+}
+
+/// <summary>
+/// The entropy response: <see cref="Data"/> in <see cref="Encoding"/>; <see cref="PulseSeq"/> is the latest
+/// pulse when the bytes were drawn, whose tree covers the blocks that seeded the DRBG.
+/// </summary>
+public sealed record EntropyResponse(int Bytes, string Encoding, string Data, ulong? PulseSeq);

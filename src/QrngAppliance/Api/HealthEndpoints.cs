@@ -1,0 +1,33 @@
+using QrngAppliance.Entropy.Sources;
+using QrngAppliance.Pipeline;
+
+namespace QrngAppliance.Api;
+
+/// <summary><c>/healthz</c> (the process is alive), <c>/readyz</c> (a source passed its startup test) and <c>/v1/sources</c>.</summary>
+public static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Json(new { status = "ok" }, ApiJson.Options));
+
+        app.MapGet("/readyz", (SourceRegistry sources) =>
+        {
+            var ready = sources.AnyHealthy;
+            return Results.Json(
+                new ReadinessView(ready ? "ready" : "not ready", [.. sources.All.Select(SourceView.From)]),
+                ApiJson.Options,
+                statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        app.MapGet("/v1/sources", (SourceRegistry sources) =>
+            Results.Json(sources.All.Select(SourceView.From).ToList(), ApiJson.Options));
+    }
+}
+
+public sealed record ReadinessView(string Status, IReadOnlyList<SourceView> Sources);
+
+public sealed record SourceView(string Id, string Model, string Transport, string Path, string State, long BytesRead, long RctFailures, long AptFailures, long WindowsReleased, string? LastError)
+{
+    public static SourceView From(SourceStatus s) =>
+        new(s.Id, s.Model, s.Transport, s.Path, SourceStatus.StateName(s.State), s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.State == SourceState.Healthy ? null : s.LastError);
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using QrngAppliance.Api;
+using QrngAppliance.Configuration;
+using QrngAppliance.Entropy.Drbg;
+using QrngAppliance.Entropy.Health;
+using QrngAppliance.Keys;
+using QrngAppliance.Pipeline;
+using QrngAppliance.Proofs.Signing;
+using QrngAppliance.Storage;
+using QrngAppliance.Storage.Sqlite;
+
+namespace QrngAppliance;
+
+/// <summary>Builds the appliance: journal, keys, pool, pulse chain, one worker per source, and the HTTP API.</summary>
+public static class ApplianceHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>
+    /// Builds the web application. <paramref name="resolveSource"/> binds each configured source to its profile
+    /// and driver; configuration problems surface as <see cref="ConfigurationException"/>. <paramref name="onWindowReleased"/>
+    /// observes every health window released to the conditioner (audit taps and tests).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(
+        ApplianceOptions options,
+        Func<SourceOptions, SourceDefinition> resolveSource,
+        string[] urls,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<string, ReleasedWindow>? onWindowReleased = null,
+        CancellationToken cancellationToken = default)
+    {
+        ApplianceOptionsValidator.Validate(options);
+        var definitions = options.Sources.Select(resolveSource).ToList();
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configure?.Invoke(builder);
+
+        var time = TimeProvider.System;
+        var metrics = new NullPipelineMetrics();
+        var journal = await SqliteJournal.OpenAsync(Path.Combine(options.DataDir, "qrng.db"), cancellationToken);
+        var ed25519 = SigningKeyStore.LoadOrCreateEd25519(options.DataDir);
+        IReadOnlyList<IPulseSigner> signers = [ed25519];
+        var applianceId = options.ApplianceId ?? "qrng-" + Convert.ToHexStringLower(ed25519.KeyId);
+        var pool = await AttestedPool.LoadAsync(journal, metrics, options.PoolCapacity, cancellationToken);
+        var registry = new SourceRegistry();
+        var chain = await PulseChain.LoadAsync(journal, pool, registry, signers, time, applianceId, cancellationToken);
+        var drbg = new PooledCtrDrbg(() => pool.Pool.TryTake()?.Block.Data, time);
+
+        var services = builder.Services;
+        services.AddSingleton<IApplianceJournal>(journal);
+        services.AddSingleton(time);
+        services.AddSingleton<IPipelineMetrics>(metrics);
+        services.AddSingleton(pool);
+        services.AddSingleton(registry);
+        services.AddSingleton(chain);
+        services.AddSingleton(drbg);
+        services.AddSingleton(Options.Create(options));
+        foreach (var definition in definitions)
+        {
+            var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
+            services.AddSingleton<IHostedService>(sp => new SourceWorker(
+                definition, status, pool, metrics, sp.GetRequiredService<ILogger<SourceWorker>>(), time)
+            {
+                OnWindowReleased = onWindowReleased,
+            });
+        }
+
+        services.AddSingleton<IHostedService>(sp => new PulseService(
+            chain, metrics, TimeSpan.FromSeconds(options.PulsePeriodSeconds), time, sp.GetRequiredService<ILogger<PulseService>>()));
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        app.MapEntropyEndpoints();
+        app.MapPulseEndpoints();
+        app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+}

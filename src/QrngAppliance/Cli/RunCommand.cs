@@ -1,0 +1,100 @@
+using QrngAppliance.Configuration;
+using QrngAppliance.HwSim.TrueRng;
+using QrngAppliance.Pipeline;
+
+namespace QrngAppliance.Cli;
+
+/// <summary><c>qrng run [--sim] [--config FILE] [--urls URL] [--data DIR]</c>: runs the appliance until stopped.</summary>
+public sealed class RunCommand : ICliCommand
+{
+    public string Name => "run";
+
+    public string Summary => "run the appliance (--sim: against simulated devices, SQLite under ./data)";
+
+    public string Usage => """
+        usage: qrng run [--sim] [--config FILE] [--urls URL] [--data DIR]
+          --sim          start a simulated TrueRNG (hwsim, on a real pty) and read it like /dev/ttyACM0
+          --config FILE  JSON configuration (section "Appliance"; see README); QRNG_Appliance__* env vars override it
+          --urls URL     where the HTTP API listens (default http://127.0.0.1:8080)
+          --data DIR     state folder: journal and keys (default ./data, or Appliance:DataDir)
+        """;
+
+    public IReadOnlyList<string> Flags { get; } = ["--sim"];
+
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--urls", "--data"];
+
+    public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
+    {
+        args.ExpectPositionals(0, "");
+        ApplianceOptions options;
+        try
+        {
+            options = ApplianceConfiguration.Load(args.Value("--config"));
+        }
+        catch (ConfigurationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        if (args.Value("--data") is { } data)
+        {
+            options.DataDir = data;
+        }
+
+        var urls = (args.Value("--urls") ?? ApplianceHost.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw new UsageException($"--urls must be http(s) URLs separated by ';', got '{args.Value("--urls")}'");
+        }
+
+        SimulatedTrueRng? sim = null;
+        try
+        {
+            if (args.Flag("--sim"))
+            {
+                sim = StartSimulator(options);
+            }
+
+            await using var app = await BuildAsync(options, urls, cancellationToken);
+            await app.StartAsync(cancellationToken);
+            await context.Error.WriteLineAsync($"qrng: listening on {string.Join(", ", urls)}; data in {Path.GetFullPath(options.DataDir)}");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            if (sim is not null)
+            {
+                await sim.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<WebApplication> BuildAsync(ApplianceOptions options, string[] urls, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var resolver = DeviceSourceResolver.Load(options.ProfilesDir);
+            return await ApplianceHost.BuildAsync(options, source => resolver.Resolve(source, options.Sources.IndexOf(source)), urls, cancellationToken: cancellationToken);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>One simulated TrueRNG whose pty link lives under the data folder, configured as source <c>truerng0</c>.</summary>
+    private static SimulatedTrueRng StartSimulator(ApplianceOptions options)
+    {
+        var link = Path.GetFullPath(Path.Combine(options.DataDir, "sim", "truerng0"));
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        var sim = SimulatedTrueRng.Start(link);
+        options.Sources.RemoveAll(s => s.Id == "truerng0");
+        options.Sources.Insert(0, new SourceOptions { Id = "truerng0", Profile = "truerng-v3", Path = link });
+        return sim;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QrngAppliance.Staking.Cost;
+using QrngAppliance.Staking.Escalation;
+using QrngAppliance.Staking.Quotes;
+using QrngAppliance.Staking.Values;
+
+namespace QrngAppliance.Cli;
+
+/// <summary><c>qrng stake quote</c>: tier, validators and entropy bits for a transaction value (DESIGN.md "Command line").</summary>
+public sealed class StakeCommand : ICliCommand
+{
+    public string Name => "stake";
+
+    public string Summary => "value-scaled staking: quote tier, validators and entropy cost for a transaction value";
+
+    public string Usage =>
+        """
+        usage: qrng stake quote --value V [--state STATE] [--cost log2|linear] [--json]
+
+          --value V      transaction value in whole base units, 1 .. 2^128 - 1
+          --state STATE  network security state: peaceful (default), elevated, critical, under-attack
+          --cost F       log2 (default, ceil(log2(v) x 1000)) or linear (max(100, v), the seed's prose examples)
+          --json         one JSON object: value, state, tier, tier_level, value_tier, validators, entropy_bits, cost_function
+        """;
+
+    public IReadOnlyList<string> Flags { get; } = ["--json"];
+
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--value", "--state", "--cost"];
+
+    public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
+    {
+        args.ExpectPositionals(1, "subcommand (quote)");
+        if (args.Positionals[0] != "quote")
+        {
+            throw new UsageException($"unknown subcommand '{args.Positionals[0]}' (expected quote)");
+        }
+
+        if (!TransactionValue.TryParse(args.Required("--value"), out var value, out var error))
+        {
+            throw new UsageException("--" + error);
+        }
+
+        var stateText = args.Value("--state") ?? "peaceful";
+        if (!NetworkSecurityStates.TryParse(stateText, out var state))
+        {
+            throw new UsageException($"--state must be one of {string.Join(", ", NetworkSecurityStates.Names)}, got '{stateText}'");
+        }
+
+        var cost = args.Choice("--cost", "log2", "log2", "linear") == "linear" ? EntropyCostPolicy.SeedExamples : EntropyCostPolicy.Default;
+        var quote = new SecurityPolicy(cost, SecurityStateTable.Default).Quote(value, state);
+
+        await context.Out.WriteAsync(args.Flag("--json") ? ToJson(quote) : ToText(quote, cost));
+        return ExitCodes.Success;
+    }
+
+    private static string ToJson(SecurityQuote quote)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            // Values reach 2^128 − 1, beyond a JSON double: written as a decimal string.
+            json.WriteString("value", quote.Value.ToString());
+            json.WriteString("state", NetworkSecurityStates.ToName(quote.State));
+            json.WriteString("tier", quote.Tier.ToString());
+            json.WriteNumber("tier_level", (int)quote.Tier);
+            json.WriteString("value_tier", quote.ValueTier.ToString());
+            json.WriteNumber("validators", quote.Validators);
+            json.WritePropertyName("entropy_bits");
+            json.WriteRawValue(quote.EntropyBits.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("cost_function", quote.CostFunction);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static string ToText(SecurityQuote quote, EntropyCostPolicy cost)
+    {
+        var floor = cost.FloorBits > 0 ? $", floor {cost.FloorBits}" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"""
+            value          {quote.Value}
+            state          {NetworkSecurityStates.ToName(quote.State)}
+            tier           {quote.Tier} (tier {(int)quote.Tier}; value alone: {quote.ValueTier})
+            validators     {quote.Validators}
+            entropy_bits   {quote.EntropyBits}
+            cost_function  {quote.CostFunction}: {cost.Function.Formula}{floor}, x{SecurityStateTable.Default[quote.State].CostMultiplier} for {NetworkSecurityStates.ToName(quote.State)}
+
+            """);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace QrngAppliance.Configuration;
+
+/// <summary>Checks every option up front so that a bad value stops startup with the key named.</summary>
+public static partial class ApplianceOptionsValidator
+{
+    public static void Validate(ApplianceOptions options)
+    {
+        const string p = ApplianceOptions.Section;
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            throw new ConfigurationException($"{p}:DataDir", "must not be empty");
+        }
+
+        if (!(options.PulsePeriodSeconds >= 0.1 && options.PulsePeriodSeconds <= 3600))
+        {
+            throw new ConfigurationException($"{p}:PulsePeriodSeconds", $"must be between 0.1 and 3600, got {options.PulsePeriodSeconds}");
+        }
+
+        if (options.PoolCapacity is < 16 or > 1_000_000)
+        {
+            throw new ConfigurationException($"{p}:PoolCapacity", $"must be between 16 and 1000000, got {options.PoolCapacity}");
+        }
+
+        if (options.ApplianceId is { } id && !IdPattern().IsMatch(id))
+        {
+            throw new ConfigurationException($"{p}:ApplianceId", "must be 1-64 characters of a-z, 0-9, '-', '_' or '.'");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Sources.Count; i++)
+        {
+            var s = options.Sources[i];
+            var key = $"{p}:Sources:{i}";
+            if (!SourceIdPattern().IsMatch(s.Id))
+            {
+                throw new ConfigurationException($"{key}:Id", $"must be 1-32 characters of a-z, 0-9, '-' or '_', got '{s.Id}'");
+            }
+
+            if (!seen.Add(s.Id))
+            {
+                throw new ConfigurationException($"{key}:Id", $"duplicate source id '{s.Id}'");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Profile))
+            {
+                throw new ConfigurationException($"{key}:Profile", "is required");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Path))
+            {
+                throw new ConfigurationException($"{key}:Path", "is required");
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9_.-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[a-z0-9_-]{1,32}$")]
+    private static partial Regex SourceIdPattern();
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using QrngAppliance.Proofs.Signing;
+
+namespace QrngAppliance.Keys;
+
+/// <summary>
+/// The appliance's signing keys under <c>DATA/keys/</c>, created on first start with mode 0600 inside a
+/// 0700 folder. Key material is never logged; only key ids are.
+/// </summary>
+public static class SigningKeyStore
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyDirectory = OwnerOnly | UnixFileMode.UserExecute;
+
+    /// <summary>Loads the Ed25519 key, generating it if absent. A malformed or group/world-readable key file is an error.</summary>
+    public static Ed25519PulseSigner LoadOrCreateEd25519(string dataDir)
+    {
+        var seed = LoadOrCreate(Path.Combine(dataDir, "keys", "ed25519.key"), Ed25519.SeedSize);
+        try
+        {
+            return new Ed25519PulseSigner(seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    internal static byte[] LoadOrCreate(string path, int size)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, OwnerOnlyDirectory);
+        }
+
+        if (File.Exists(path))
+        {
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & ~OwnerOnly) != 0)
+            {
+                throw new InvalidOperationException($"key file {path} has mode {Convert.ToString((int)mode, 8)}; it must be 0600 (chmod 600 {path})");
+            }
+
+            var text = File.ReadAllText(path).Trim();
+            byte[] key;
+            try
+            {
+                key = Convert.FromHexString(text);
+            }
+            catch (FormatException)
+            {
+                throw new InvalidOperationException($"key file {path} is not hex");
+            }
+
+            return key.Length == size ? key : throw new InvalidOperationException($"key file {path} holds {key.Length} bytes, expected {size}");
+        }
+
+        var fresh = RandomNumberGenerator.GetBytes(size);
+        // Create with 0600 from the start (no window where the file is readable by others), then rename into place.
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = OwnerOnly,
+            Options = FileOptions.WriteThrough,
+        }))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(Convert.ToHexStringLower(fresh));
+        }
+
+        File.Move(temp, path, overwrite: false);
+        return fresh;
+    }
+}

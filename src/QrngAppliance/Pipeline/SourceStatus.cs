@@ -1,0 +1,52 @@
+using QrngAppliance.Entropy.Sources;
+using QrngAppliance.Proofs.Pulses;
+
+namespace QrngAppliance.Pipeline;
+
+/// <summary>The live status of one configured source, shared by its worker, the API, pulses and metrics.</summary>
+public sealed class SourceStatus(string id, string model, string transport, string path)
+{
+    private long _bytesRead;
+    private long _rctFailures;
+    private long _aptFailures;
+    private long _windowsReleased;
+    private int _state = (int)SourceState.Disconnected;
+
+    public string Id { get; } = id;
+
+    public string Model { get; } = model;
+
+    public string Transport { get; } = transport;
+
+    public string Path { get; } = path;
+
+    public SourceState State
+    {
+        get => (SourceState)Volatile.Read(ref _state);
+        set => Volatile.Write(ref _state, (int)value);
+    }
+
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    public long RctFailures => Interlocked.Read(ref _rctFailures);
+
+    public long AptFailures => Interlocked.Read(ref _aptFailures);
+
+    public long WindowsReleased => Interlocked.Read(ref _windowsReleased);
+
+    /// <summary>Why the source is not healthy, when known (open error, disconnect, failed test).</summary>
+    public string? LastError { get; set; }
+
+    public void AddBytesRead(long n) => Interlocked.Add(ref _bytesRead, n);
+
+    public void AddRctFailure() => Interlocked.Increment(ref _rctFailures);
+
+    public void AddAptFailure() => Interlocked.Increment(ref _aptFailures);
+
+    public void AddWindowReleased() => Interlocked.Increment(ref _windowsReleased);
+
+    public SourceHealthSummary Summary() =>
+        new(Id, StateName(State), RctFailures, AptFailures, BytesRead);
+
+    public static string StateName(SourceState state) => state.ToString().ToLowerInvariant();
+}

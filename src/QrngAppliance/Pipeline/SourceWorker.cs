@@ -1,0 +1,149 @@
+using QrngAppliance.Entropy.Conditioning;
+using QrngAppliance.Entropy.Health;
+using QrngAppliance.Entropy.Sources;
+
+namespace QrngAppliance.Pipeline;
+
+/// <summary>
+/// Runs one source: open → read raw samples → SP 800-90B health tests → SHA-256 conditioning → pool.
+/// A missing or vanished device moves the source to <c>disconnected</c> and is retried without restarting
+/// the service; a failed health test quarantines it until a fresh startup test passes.
+/// </summary>
+public sealed partial class SourceWorker(
+    SourceDefinition definition,
+    SourceStatus status,
+    AttestedPool pool,
+    IPipelineMetrics metrics,
+    ILogger<SourceWorker> logger,
+    TimeProvider time) : BackgroundService
+{
+    private const int ReadChunk = 4096;
+
+    /// <summary>How long to wait before reopening a device that is absent.</summary>
+    public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Observes each window released to the conditioner, before it is absorbed (source id, window).</summary>
+    public Action<string, ReleasedWindow>? OnWindowReleased { get; init; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var conditioner = new Sha256Conditioner(definition.Id, definition.SampleBits, definition.MinEntropyPerSample);
+        var buffer = new byte[ReadChunk];
+        string? lastOpenError = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            EntropySource source;
+            try
+            {
+                source = await definition.Open(stoppingToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && !stoppingToken.IsCancellationRequested)
+            {
+                status.State = SourceState.Disconnected;
+                status.LastError = e.Message;
+                if (e.Message != lastOpenError)
+                {
+                    LogOpenFailed(definition.Id, definition.Path, e.Message);
+                    lastOpenError = e.Message;
+                }
+
+                await Task.Delay(ReopenDelay, time, stoppingToken);
+                continue;
+            }
+
+            lastOpenError = null;
+            await using (source)
+            {
+                await RunSourceAsync(source, conditioner, buffer, stoppingToken);
+            }
+        }
+    }
+
+    private async Task RunSourceAsync(EntropySource source, Sha256Conditioner conditioner, byte[] buffer, CancellationToken stoppingToken)
+    {
+        var monitor = new SourceHealthMonitor(definition.SampleBits, definition.MinEntropyPerSample, firstWindowId: pool.NextWindowId(definition.Id));
+        status.State = monitor.State;
+        status.LastError = null;
+        LogOpened(definition.Id, definition.Path, monitor.RctCutoff, monitor.AptCutoff, monitor.Window);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var n = await source.ReadSamplesAsync(buffer, stoppingToken);
+                status.AddBytesRead(n);
+                metrics.RecordBytesRead(definition.Id, n);
+                var before = monitor.State;
+                var result = monitor.Process(buffer.AsSpan(0, n));
+                foreach (var failure in result.Failures)
+                {
+                    RecordFailure(failure);
+                }
+
+                foreach (var window in result.Released)
+                {
+                    status.AddWindowReleased();
+                    OnWindowReleased?.Invoke(definition.Id, window);
+                    await pool.AppendAsync(conditioner.Absorb(window.Samples, window.Id), stoppingToken);
+                }
+
+                status.State = monitor.State;
+                if (before != monitor.State)
+                {
+                    LogStateChanged(definition.Id, SourceStatus.StateName(before), SourceStatus.StateName(monitor.State));
+                    if (monitor.State == SourceState.Healthy)
+                    {
+                        status.LastError = null;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException && !stoppingToken.IsCancellationRequested)
+        {
+            // SourceDisconnectedException and any other I/O error: the device is gone until it reopens.
+            status.State = SourceState.Disconnected;
+            status.LastError = e.Message;
+            conditioner.DiscardPending();
+            LogDisconnected(definition.Id, e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            // Samples wider than the profile says: the device is not what its profile claims.
+            status.State = SourceState.Quarantined;
+            status.LastError = e.Message;
+            conditioner.DiscardPending();
+            LogBadData(definition.Id, e.Message);
+            await Task.Delay(ReopenDelay, time, stoppingToken);
+        }
+    }
+
+    private void RecordFailure(HealthFailure failure)
+    {
+        var test = failure.Test == HealthTestKind.Rct ? "rct" : "apt";
+        if (failure.Test == HealthTestKind.Rct)
+        {
+            status.AddRctFailure();
+        }
+        else
+        {
+            status.AddAptFailure();
+        }
+
+        status.LastError = $"{test} failure at sample {failure.SampleIndex}";
+        metrics.RecordHealthFailure(definition.Id, test);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}: opened {Path} (RCT cutoff {Rct}, APT cutoff {Apt} in W={Window}); startup test running")]
+    private partial void LogOpened(string source, string path, int rct, int apt, int window);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "source {Source}: cannot open {Path}: {Reason}; retrying")]
+    private partial void LogOpenFailed(string source, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "source {Source}: disconnected: {Reason}")]
+    private partial void LogDisconnected(string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "source {Source}: bad samples: {Reason}")]
+    private partial void LogBadData(string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}: {From} -> {To}")]
+    private partial void LogStateChanged(string source, string from, string to);
+}
