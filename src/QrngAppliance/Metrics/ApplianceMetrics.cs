@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using QrngAppliance.Entropy.Sources;
+using QrngAppliance.Pipeline;
 
 namespace QrngAppliance.Metrics;
 
@@ -13,7 +14,7 @@ namespace QrngAppliance.Metrics;
 /// The providers registered with <see cref="SetSourceStateProvider"/> and <see cref="SetPoolLeavesProvider"/> are
 /// called on every scrape and must return cached values without touching hardware.
 /// </remarks>
-public sealed class ApplianceMetrics : IDisposable
+public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
 {
     /// <summary>The name of <see cref="Meter"/>; <see cref="PrometheusExporterOptions.MeterFilter"/> selects it by default.</summary>
     public const string MeterName = "QrngAppliance";
@@ -26,6 +27,7 @@ public sealed class ApplianceMetrics : IDisposable
 
     private readonly Counter<long> _bytesRead;
     private readonly Counter<long> _healthFailures;
+    private readonly Counter<long> _leavesAppended;
     private readonly Counter<long> _pulses;
     private readonly Counter<long> _entropyServed;
     private readonly Histogram<double> _readDuration;
@@ -44,6 +46,8 @@ public sealed class ApplianceMetrics : IDisposable
             "Current state of each source: 1 for the state it is in, 0 for the others.");
         Meter.CreateObservableGauge("qrng_pool_leaves", ObservePoolLeaves, "{leaf}",
             "Leaves in the entropy pool's Merkle log.");
+        _leavesAppended = Meter.CreateCounter<long>("qrng_pool_leaves_appended_total", "{leaf}",
+            "Leaves appended to the entropy pool's Merkle log.");
         _pulses = Meter.CreateCounter<long>("qrng_pulses_total", "{pulse}",
             "Signed entropy pulses emitted.");
         _entropyServed = Meter.CreateCounter<long>("qrng_entropy_served_bytes_total", "By",
@@ -65,6 +69,9 @@ public sealed class ApplianceMetrics : IDisposable
     /// <summary>Counts one failure of health test <paramref name="test"/> (e.g. <c>rct</c>, <c>apt</c>, <c>startup</c>) on <paramref name="source"/>.</summary>
     public void RecordHealthFailure(string source, string test) =>
         _healthFailures.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("test", test));
+
+    /// <summary>Counts <paramref name="count"/> leaves appended to the pool's Merkle log.</summary>
+    public void RecordLeavesAppended(long count) => _leavesAppended.Add(count);
 
     /// <summary>Counts one emitted pulse.</summary>
     public void RecordPulse() => _pulses.Add(1);
@@ -99,6 +106,7 @@ public sealed class ApplianceMetrics : IDisposable
     /// </summary>
     internal void PublishZeroes()
     {
+        _leavesAppended.Add(0);
         _pulses.Add(0);
         _entropyServed.Add(0);
     }

@@ -21,6 +21,7 @@ public class ApplianceMetricsTests
             "qrng_http_requests_total{route=\"/v1/entropy\",status=\"401\"} 1",
             "qrng_http_requests_total{route=\"/v1/pulses/{seq}\",status=\"200\"} 1",
             "qrng_pool_leaves 4096",
+            "qrng_pool_leaves_appended_total 3",
             "qrng_pulses_total 2",
             "qrng_source_health_failures_total{source=\"tpm0\",test=\"apt\"} 1",
             "qrng_source_read_bytes_total{source=\"usb0\"} 1048576",
@@ -87,6 +88,8 @@ public class ApplianceMetricsTests
         metrics.RecordBytesRead("tpm0", 4096);
         metrics.RecordHealthFailure("tpm0", "rct");
         metrics.RecordHealthFailure("tpm0", "apt");
+        metrics.RecordLeavesAppended(1);
+        metrics.RecordLeavesAppended(2);
         metrics.RecordPulse();
         metrics.RecordPulse();
         metrics.RecordEntropyServed(64);
