@@ -35,6 +35,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     private volatile Func<IEnumerable<KeyValuePair<string, SourceState>>>? _sourceStates;
     private volatile Func<long>? _poolLeaves;
 
+    /// <summary>Creates the meter and every instrument; nothing is exported until a <see cref="PrometheusExporter"/> listens.</summary>
     public ApplianceMetrics()
     {
         Meter = new Meter(MeterName, typeof(ApplianceMetrics).Assembly.GetName().Version?.ToString());

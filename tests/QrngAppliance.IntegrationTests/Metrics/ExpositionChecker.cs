@@ -27,6 +27,7 @@ internal static class ExpositionChecker
         var finished = new HashSet<string>();
         string? current = null;
         var samples = new List<Sample>();
+        var seen = new HashSet<string>();
         foreach (var line in text[..^1].Split('\n'))
         {
             if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
@@ -71,6 +72,11 @@ internal static class ExpositionChecker
             if (type == "counter" && !(sample.Value >= 0))
             {
                 throw new InvalidDataException($"counter {family} is negative or NaN: {line}");
+            }
+
+            if (!seen.Add($"{sample.Name}{{{sample.LabelKey}}}"))
+            {
+                throw new InvalidDataException($"duplicate series {line}");
             }
 
             samples.Add(sample);

@@ -115,6 +115,8 @@ public class PrometheusExporterTests
         Assert.Throws<InvalidDataException>(() => ExpositionChecker.Check(mismatch));
         const string leOnGauge = "# TYPE g gauge\ng{le=\"1\"} 1\n";
         Assert.Throws<InvalidDataException>(() => ExpositionChecker.Check(leOnGauge));
+        const string duplicate = "# TYPE g gauge\ng{a=\"1\"} 1\ng{a=\"1\"} 2\n";
+        Assert.Throws<InvalidDataException>(() => ExpositionChecker.Check(duplicate));
     }
 
     [Fact]
@@ -139,6 +141,28 @@ public class PrometheusExporterTests
         Assert.Contains("# TYPE qrng_inflight gauge\nqrng_inflight -2\n", second, StringComparison.Ordinal);
         Assert.Contains("qrng_metrics_dropped_measurements_total{reason=\"invalid_value\"} 2\n", second, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => ExpositionChecker.CheckMonotonic(second, first));
+    }
+
+    [Fact]
+    public void Observable_counters_are_counters_and_up_down_counters_are_gauges()
+    {
+        using var meter = TestExporter.NewMeter();
+        using var exporter = TestExporter.For(meter);
+        meter.CreateObservableCounter("qrng.miner.hashes", () => 1_000_000L, "1", "Hashes computed.");
+        meter.CreateObservableUpDownCounter("qrng.api.connections", () => 3, "{connection}", "Open connections.");
+        meter.CreateObservableGauge("qrng.source.min_entropy", () => 0.875, "1", "Assessed min-entropy per bit.");
+
+        Assert.Equal(
+            "# HELP qrng_api_connections Open connections.\n" +
+            "# TYPE qrng_api_connections gauge\n" +
+            "qrng_api_connections 3\n" +
+            "# HELP qrng_miner_hashes_total Hashes computed.\n" +
+            "# TYPE qrng_miner_hashes_total counter\n" +
+            "qrng_miner_hashes_total 1000000\n" +
+            "# HELP qrng_source_min_entropy_ratio Assessed min-entropy per bit.\n" +
+            "# TYPE qrng_source_min_entropy_ratio gauge\n" +
+            "qrng_source_min_entropy_ratio 0.875\n",
+            exporter.ScrapeInstruments());
     }
 
     [Fact]
