@@ -7,7 +7,7 @@ public sealed class PrometheusExporterOptions
 {
     /// <summary>
     /// Which meters are exported. Null (the default) means every meter named <see cref="ApplianceMetrics.MeterName"/>;
-    /// <see cref="MetricsServiceCollectionExtensions.AddApplianceMetrics"/> narrows that to its own instance.
+    /// <c>AddApplianceMetrics</c> narrows that to its own instance.
     /// </summary>
     public Func<Meter, bool>? MeterFilter { get; set; }
 

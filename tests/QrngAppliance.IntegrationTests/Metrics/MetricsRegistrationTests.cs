@@ -28,6 +28,26 @@ public class MetricsRegistrationTests
     }
 
     [Fact]
+    public void A_pre_built_instance_is_exported_from_registration_on_and_disposed_with_the_container()
+    {
+        var metrics = new ApplianceMetrics();
+        metrics.RecordPulse(); // before registration: no listener yet, so this one is not counted
+        var services = new ServiceCollection().AddApplianceMetrics(metrics);
+        metrics.RecordPulse(); // recorded before the container is even built
+
+        PrometheusExporter exporter;
+        using (var provider = services.BuildServiceProvider())
+        {
+            Assert.Same(metrics, provider.GetRequiredService<ApplianceMetrics>());
+            exporter = provider.GetRequiredService<PrometheusExporter>();
+            Assert.Contains("qrng_pulses_total 1\n", exporter.Scrape(), StringComparison.Ordinal);
+        }
+
+        // Disposing the container disposed the meter: its instruments are gone from the exposition.
+        Assert.DoesNotContain("qrng_pulses_total", exporter.Scrape(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Systemd_integration_registers_a_notifier_and_an_idle_watchdog_outside_systemd()
     {
         var builder = Host.CreateApplicationBuilder();
