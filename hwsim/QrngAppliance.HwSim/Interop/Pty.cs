@@ -75,7 +75,7 @@ internal sealed class Pty : IDisposable
         }
         finally
         {
-            _ = PtyNative.Close(slave);
+            _ = PollNative.Close(slave);
         }
     }
 
@@ -83,7 +83,7 @@ internal sealed class Pty : IDisposable
     {
         fixed (byte* p = data)
         {
-            nint n = PtyNative.Write((int)Master.DangerousGetHandle(), p, (nuint)data.Length);
+            nint n = PollNative.Write((int)Master.DangerousGetHandle(), p, (nuint)data.Length);
             written = (int)Math.Max(n, 0);
             return n >= 0 ? IoStatus.Ok : Classify(Marshal.GetLastPInvokeError(), "write");
         }
@@ -93,7 +93,7 @@ internal sealed class Pty : IDisposable
     {
         fixed (byte* p = buffer)
         {
-            nint n = PtyNative.Read((int)Master.DangerousGetHandle(), p, (nuint)buffer.Length);
+            nint n = PollNative.Read((int)Master.DangerousGetHandle(), p, (nuint)buffer.Length);
             read = (int)Math.Max(n, 0);
             return n >= 0 ? IoStatus.Ok : Classify(Marshal.GetLastPInvokeError(), "read");
         }

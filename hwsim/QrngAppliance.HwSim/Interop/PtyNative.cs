@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace QrngAppliance.HwSim.Interop;
 
 /// <summary>
-/// openpty(3) and the few fd calls the simulator needs. openpty lives in libc.so.6 itself since glibc 2.34
+/// openpty(3) and ptsname_r(3); plain fd calls come from Devices' <c>PollNative</c>. openpty lives in libc.so.6 itself since glibc 2.34
 /// (libutil was merged; Debian 12 ships 2.36), so no libutil.so.1 import is needed.
 /// </summary>
 internal static partial class PtyNative
@@ -18,13 +18,4 @@ internal static partial class PtyNative
 
     [LibraryImport(Libc, EntryPoint = "ptsname_r", SetLastError = true)]
     public static unsafe partial int PtsNameR(int masterFd, byte* buffer, nuint length);
-
-    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
-
-    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
-    public static unsafe partial nint Read(int fd, byte* buffer, nuint count);
-
-    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
-    public static unsafe partial nint Write(int fd, byte* buffer, nuint count);
 }

@@ -5,7 +5,7 @@ public static class VettedConditioning
 {
     /// <summary>
     /// Output_Entropy(n_in, n_out, nw, h_in) of §3.1.5.1.2, evaluated in the log domain so that inputs of
-    /// thousands of bits do not overflow. Never more than h_in, never more than min(n_out, nw).
+    /// thousands of bits do not overflow. Never more than h_in, never more than min(n_out, nw), never negative.
     /// </summary>
     public static double OutputEntropy(int inputBits, int outputBits, int narrowestWidth, double inputEntropy)
     {
@@ -22,13 +22,9 @@ public static class VettedConditioning
             return 0;
         }
 
+        // No shortcut for n_in ≤ n: §3.1.5.1.2 models the hash as a random function, which is not injective,
+        // so even then the credit is below h_in (the formula gives 251.69 for n_in = n = h_in = 256).
         var n = Math.Min(outputBits, narrowestWidth);
-        if (inputBits <= n)
-        {
-            // Every input maps to a distinct output: nothing is gained or lost beyond h_in.
-            return inputEntropy;
-        }
-
         // P_high = 2^-h_in;  P_low = (1 - P_high) / (2^n_in - 1)
         var log2PHigh = -inputEntropy;
         var log2OneMinusPHigh = Math.Log2(1 - Math.Pow(2, log2PHigh));
@@ -42,7 +38,8 @@ public static class VettedConditioning
         var log2U = a + Math.Log2(1 + Math.Sqrt(2 * n * Math.Log(2) * Math.Pow(2, -a)));
         var log2Omega = log2U + log2PLow;
 
-        var hOut = -Math.Max(log2Psi, log2Omega);
+        // ψ and ω are probabilities: capped at 1 as ea_conditioning does, so tiny n never credits below 0.
+        var hOut = -Math.Min(0, Math.Max(log2Psi, log2Omega));
         return Math.Min(hOut, Math.Min(inputEntropy, n));
     }
 

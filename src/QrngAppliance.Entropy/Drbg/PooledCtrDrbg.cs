@@ -15,6 +15,10 @@ public sealed class PooledCtrDrbg
     /// <summary>SP 800-90A Table 3: at most 2^19 bits per CTR_DRBG request.</summary>
     public const int MaxRequestBytes = 1 << 16;
 
+    // BouncyCastle's CtrSP800Drbg caps one generate call at 2^18 bits (32 KiB) for AES, half of what
+    // Table 3 allows, and throws above it; larger requests are served as consecutive generate calls.
+    private const int MaxBytesPerGenerateCall = 1 << 15;
+
     private readonly Func<byte[]?> _takeBlock;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -56,14 +60,19 @@ public sealed class PooledCtrDrbg
                 throw new EntropyUnavailableException("no healthy entropy available to seed the DRBG; retry later");
             }
 
-            var buffer = new byte[output.Length];
-            if (_drbg!.Generate(buffer, null, false) < 0)
+            for (var rest = output; !rest.IsEmpty;)
             {
-                throw new InvalidOperationException("CTR_DRBG asked for a reseed before its interval");
+                var buffer = new byte[Math.Min(rest.Length, MaxBytesPerGenerateCall)];
+                if (_drbg!.Generate(buffer, null, false) < 0)
+                {
+                    throw new InvalidOperationException("CTR_DRBG asked for a reseed before its interval");
+                }
+
+                buffer.CopyTo(rest);
+                Array.Clear(buffer);
+                rest = rest[buffer.Length..];
             }
 
-            buffer.CopyTo(output);
-            Array.Clear(buffer);
             _bytesSinceSeed += output.Length;
         }
     }

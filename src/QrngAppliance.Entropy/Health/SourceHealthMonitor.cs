@@ -60,15 +60,17 @@ public sealed class SourceHealthMonitor
     /// <summary>Runs the tests over <paramref name="samples"/> and returns the windows that passed and the alarms raised.</summary>
     public HealthScanResult Process(ReadOnlySpan<byte> samples)
     {
+        // Check the whole batch first: throwing half way would lose the windows already released from it
+        // (and their ids) together with the result that carried them.
+        var wide = samples.IndexOfAnyExceptInRange((byte)0, (byte)((1 << SampleBits) - 1));
+        if (wide >= 0)
+        {
+            throw new InvalidDataException($"sample 0x{samples[wide]:x2} at offset {wide} is wider than {SampleBits} bits");
+        }
+
         var result = new HealthScanResult();
-        var mask = (1 << SampleBits) - 1;
         foreach (var raw in samples)
         {
-            if ((raw & ~mask) != 0)
-            {
-                throw new InvalidDataException($"sample 0x{raw:x2} is wider than {SampleBits} bits");
-            }
-
             var index = _sampleIndex++;
             var rctAlarm = _rct.Add(raw);
             var aptAlarm = _apt.Add(raw);

@@ -1,4 +1,4 @@
-using QrngAppliance.Proofs.Encoding;
+using QrngAppliance.Proofs.Canonical;
 
 namespace QrngAppliance.Proofs.Leaves;
 

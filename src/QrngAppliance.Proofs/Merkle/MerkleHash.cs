@@ -22,6 +22,13 @@ public static class MerkleHash
     /// <summary>SHA-256(0x01 ‖ left ‖ right).</summary>
     public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
+        // Shorter inputs would be zero-padded and longer ones overwritten, so a malformed proof element
+        // could stand in for a real one (a 33-byte element hashed like its first 32 bytes).
+        if (left.Length != Size || right.Length != Size)
+        {
+            throw new ArgumentException($"node children are {Size}-byte hashes, got {left.Length} and {right.Length}");
+        }
+
         Span<byte> buffer = stackalloc byte[1 + (2 * Size)];
         buffer[0] = 0x01;
         left.CopyTo(buffer[1..]);

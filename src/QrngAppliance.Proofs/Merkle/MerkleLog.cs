@@ -31,12 +31,18 @@ public sealed class MerkleLog
     public long AppendData(ReadOnlySpan<byte> leafData) => AppendLeafHash(MerkleHash.Leaf(leafData));
 
     /// <summary>Appends a leaf given its RFC 9162 leaf hash; returns its index.</summary>
+    /// <remarks>
+    /// Hashes go in and out as copies: the cached arrays are the log, so a caller reusing its buffer or
+    /// editing a returned root or proof must not be able to rewrite history.
+    /// </remarks>
     public long AppendLeafHash(byte[] leafHash)
     {
         if (leafHash.Length != MerkleHash.Size)
         {
             throw new ArgumentException("a leaf hash is 32 bytes", nameof(leafHash));
         }
+
+        leafHash = leafHash.ToArray();
 
         _lock.EnterWriteLock();
         try
@@ -71,7 +77,7 @@ public sealed class MerkleLog
         _lock.EnterReadLock();
         try
         {
-            return _levels[0][checked((int)index)];
+            return _levels[0][checked((int)index)].ToArray();
         }
         finally
         {
@@ -86,7 +92,7 @@ public sealed class MerkleLog
         try
         {
             CheckSize(size);
-            return size == 0 ? MerkleHash.Empty() : Subtree(0, size);
+            return size == 0 ? MerkleHash.Empty() : Subtree(0, size).ToArray();
         }
         finally
         {
@@ -149,12 +155,12 @@ public sealed class MerkleLog
         if (m < k)
         {
             Path(m, start, k, path);
-            path.Add(Subtree(start + k, n - k));
+            path.Add(Subtree(start + k, n - k).ToArray());
         }
         else
         {
             Path(m - k, start + k, n - k, path);
-            path.Add(Subtree(start, k));
+            path.Add(Subtree(start, k).ToArray());
         }
     }
 
@@ -164,7 +170,7 @@ public sealed class MerkleLog
         {
             if (!wholeSubtreeKnown)
             {
-                proof.Add(Subtree(start, n));
+                proof.Add(Subtree(start, n).ToArray());
             }
 
             return;
@@ -174,12 +180,12 @@ public sealed class MerkleLog
         if (m <= k)
         {
             SubProof(m, start, k, wholeSubtreeKnown, proof);
-            proof.Add(Subtree(start + k, n - k));
+            proof.Add(Subtree(start + k, n - k).ToArray());
         }
         else
         {
             SubProof(m - k, start + k, n - k, false, proof);
-            proof.Add(Subtree(start, k));
+            proof.Add(Subtree(start, k).ToArray());
         }
     }
 

@@ -6,7 +6,7 @@ public static class MerkleProofs
     /// <summary>RFC 9162 §2.1.3.2: does <paramref name="leafHash"/> sit at <paramref name="leafIndex"/> of the tree with <paramref name="root"/>?</summary>
     public static bool VerifyInclusion(long leafIndex, long treeSize, IReadOnlyList<byte[]> path, ReadOnlySpan<byte> leafHash, ReadOnlySpan<byte> root)
     {
-        if (leafIndex < 0 || leafIndex >= treeSize)
+        if (leafIndex < 0 || leafIndex >= treeSize || leafHash.Length != MerkleHash.Size || !AllHashSized(path))
         {
             return false;
         }
@@ -45,7 +45,8 @@ public static class MerkleProofs
     /// <summary>RFC 9162 §2.1.4.2: is the tree of <paramref name="secondSize"/> an append-only extension of the one of <paramref name="firstSize"/>?</summary>
     public static bool VerifyConsistency(long firstSize, long secondSize, IReadOnlyList<byte[]> proof, ReadOnlySpan<byte> firstRoot, ReadOnlySpan<byte> secondRoot)
     {
-        if (firstSize <= 0 || firstSize > secondSize)
+        if (firstSize <= 0 || firstSize > secondSize || firstRoot.Length != MerkleHash.Size
+            || secondRoot.Length != MerkleHash.Size || !AllHashSized(proof))
         {
             return false;
         }
@@ -105,4 +106,7 @@ public static class MerkleProofs
 
         return sn == 0 && fr.AsSpan().SequenceEqual(firstRoot) && sr.AsSpan().SequenceEqual(secondRoot);
     }
+
+    /// <summary>A proof is a list of hashes; anything else is malformed, not a different proof.</summary>
+    private static bool AllHashSized(IReadOnlyList<byte[]> hashes) => hashes.All(h => h is { Length: MerkleHash.Size });
 }

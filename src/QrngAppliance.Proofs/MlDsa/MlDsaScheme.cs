@@ -9,8 +9,12 @@ namespace QrngAppliance.Proofs.MlDsa;
 /// <remarks>
 /// Named <c>MlDsaScheme</c> rather than <c>MlDsa</c> so that it does not collide with its own
 /// namespace in code that lives under <c>QrngAppliance.Proofs</c>.
-/// Signing is free of secret-dependent branches and memory indexes except for the rejection
-/// loop itself, whose iteration count FIPS 204 treats as public.
+/// Signing has no secret-dependent branch or memory index apart from the accept/reject decision
+/// of each attempt (as in the reference implementation): arithmetic, norm checks, hints and
+/// SampleInBall of rejected challenges run in constant time. Key generation's ExpandS rejects on
+/// secret-derived nibbles, as FIPS 204 Alg. 31 and the reference code do.
+/// For many signatures or verifications under one key, use <see cref="PrepareSigningKey"/> and
+/// <see cref="PrepareVerificationKey"/>.
 /// </remarks>
 public sealed partial class MlDsaScheme
 {
@@ -71,20 +75,8 @@ public sealed partial class MlDsaScheme
     /// <exception cref="ArgumentException">A wrong-length key or rnd, or a context longer than 255 bytes.</exception>
     public byte[] Sign(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> rnd)
     {
-        CheckSecretKey(secretKey);
-        if (context.Length > MaxContextBytes)
-        {
-            throw new ArgumentException($"ML-DSA context must be at most {MaxContextBytes} bytes, got {context.Length}", nameof(context));
-        }
-
-        if (rnd.Length != RandomBytes)
-        {
-            throw new ArgumentException($"ML-DSA rnd must be {RandomBytes} bytes, got {rnd.Length}", nameof(rnd));
-        }
-
-        Span<byte> mu = stackalloc byte[64];
-        ComputeMu(mu, secretKey.Slice(64, 64), external: true, context, message);
-        return SignMu(secretKey, mu, rnd);
+        using MlDsaSigningKey key = PrepareSigningKey(secretKey);
+        return key.Sign(message, context, rnd);
     }
 
     /// <summary>Deterministic ML-DSA.Sign(sk, M, ctx): rnd = 32 zero bytes (FIPS 204 §3.4).</summary>
@@ -107,44 +99,74 @@ public sealed partial class MlDsaScheme
     /// </summary>
     /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
     public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature)
+        => PrepareVerificationKey(publicKey).Verify(message, context, signature);
+
+    /// <summary>
+    /// HashML-DSA.Sign(sk, M, ctx, PH) (Alg. 4): signs PH(M) under the pre-hash domain separator.
+    /// <paramref name="rnd"/> is 32 fresh random bytes, or 32 zero bytes for the deterministic variant.
+    /// </summary>
+    /// <exception cref="ArgumentException">A wrong-length key or rnd, or a context longer than 255 bytes.</exception>
+    public byte[] SignPreHash(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, MlDsaPreHash hash, ReadOnlySpan<byte> rnd)
     {
-        CheckPublicKey(publicKey);
         if (context.Length > MaxContextBytes)
         {
-            return false;
+            throw new ArgumentException($"ML-DSA context must be at most {MaxContextBytes} bytes, got {context.Length}", nameof(context));
         }
 
-        return VerifyCore(publicKey, external: true, context, message, signature);
+        using MlDsaSigningKey key = PrepareSigningKey(secretKey);
+        return key.SignInternal(PreHash.FormatMessage(hash, context, message), rnd);
+    }
+
+    /// <summary>HashML-DSA.Verify(pk, M, σ, ctx, PH) (Alg. 5).</summary>
+    /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
+    public bool VerifyPreHash(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, MlDsaPreHash hash, ReadOnlySpan<byte> signature)
+    {
+        MlDsaVerificationKey key = PrepareVerificationKey(publicKey);
+        return context.Length <= MaxContextBytes && key.VerifyInternal(PreHash.FormatMessage(hash, context, message), signature);
+    }
+
+    /// <summary>
+    /// Decodes a secret key once for many signatures (saves the matrix expansion and the NTTs of
+    /// the key on every call). Dispose the result to wipe it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The secret key has the wrong length.</exception>
+    public MlDsaSigningKey PrepareSigningKey(ReadOnlySpan<byte> secretKey)
+    {
+        CheckSecretKey(secretKey);
+        return new MlDsaSigningKey(this, secretKey);
+    }
+
+    /// <summary>Decodes a public key once for many verifications (e.g. a chain of pulses under one key).</summary>
+    /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
+    public MlDsaVerificationKey PrepareVerificationKey(ReadOnlySpan<byte> publicKey)
+    {
+        CheckPublicKey(publicKey);
+        return new MlDsaVerificationKey(this, publicKey);
     }
 
     /// <summary>ML-DSA.Sign_internal(sk, M′, rnd) (Alg. 7), for the ACVP internal-interface tests.</summary>
     internal byte[] SignInternal(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> rnd)
     {
-        CheckSecretKey(secretKey);
-        Span<byte> mu = stackalloc byte[64];
-        ComputeMu(mu, secretKey.Slice(64, 64), external: false, default, messagePrime);
-        return SignMu(secretKey, mu, rnd);
+        using MlDsaSigningKey key = PrepareSigningKey(secretKey);
+        return key.SignInternal(messagePrime, rnd);
     }
 
     /// <summary>Sign_internal with μ supplied by the caller (ACVP "externalMu").</summary>
     internal byte[] SignInternalWithMu(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> mu, ReadOnlySpan<byte> rnd)
     {
-        CheckSecretKey(secretKey);
-        return SignMu(secretKey, mu, rnd);
+        using MlDsaSigningKey key = PrepareSigningKey(secretKey);
+        return key.SignMu(mu, rnd);
     }
 
     /// <summary>ML-DSA.Verify_internal(pk, M′, σ) (Alg. 8).</summary>
     internal bool VerifyInternal(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> signature)
-    {
-        CheckPublicKey(publicKey);
-        return VerifyCore(publicKey, external: false, default, messagePrime, signature);
-    }
+        => PrepareVerificationKey(publicKey).VerifyInternal(messagePrime, signature);
 
     /// <summary>
     /// μ = H(tr ‖ M′, 64). For the external interface M′ = 0 ‖ |ctx| ‖ ctx ‖ M (Alg. 2 line 10),
     /// absorbed piecewise so the message is never copied.
     /// </summary>
-    private static void ComputeMu(Span<byte> mu, ReadOnlySpan<byte> tr, bool external, ReadOnlySpan<byte> context, ReadOnlySpan<byte> message)
+    internal static void ComputeMu(Span<byte> mu, ReadOnlySpan<byte> tr, bool external, ReadOnlySpan<byte> context, ReadOnlySpan<byte> message)
     {
         var shake = Shake.Shake256();
         shake.Absorb(tr);

@@ -8,8 +8,8 @@ internal static partial class Sampling
 {
     /// <summary>
     /// Alg. 29 SampleInBall: c with τ coefficients ±1, the rest 0.
-    /// The challenges of rejected signing attempts must stay secret (they reveal c·s1 through the
-    /// rejected z), so this runs without a data-dependent branch or address: every byte of the first
+    /// Challenges of rejected signing attempts are never published, and leaking them is known to help
+    /// key recovery, so this runs without a data-dependent branch or address: every byte of the first
     /// squeezed block is processed, a rejected byte (j &gt; i) as a masked no-op, and each update passes
     /// over all 256 coefficients. Only the rare case that one block does not suffice
     /// (more than 128 − τ rejections) costs visibly more time.

@@ -15,7 +15,19 @@ public static class PulseChainVerifier
             return $"pulse {pulse.Seq}: no ed25519 signature by key {Convert.ToHexStringLower(keyId)}";
         }
 
-        return Ed25519.Verify(ed25519PublicKey, PulseCodec.SignedBytes(pulse), sig.Signature)
+        byte[] signedBytes;
+        try
+        {
+            signedBytes = PulseCodec.SignedBytes(pulse);
+        }
+        catch (ArgumentException e)
+        {
+            // An in-memory pulse with an unknown version, wrong hash length or state has no signed form:
+            // report it like any other failure instead of throwing out of a verifier.
+            return $"pulse {pulse.Seq}: cannot be encoded ({e.Message})";
+        }
+
+        return Ed25519.Verify(ed25519PublicKey, signedBytes, sig.Signature)
             ? null
             : $"pulse {pulse.Seq}: ed25519 signature does not verify";
     }
@@ -23,7 +35,7 @@ public static class PulseChainVerifier
     /// <summary>Null when <paramref name="next"/> follows <paramref name="previous"/>; else the reason.</summary>
     public static string? CheckLink(Pulse previous, Pulse next)
     {
-        if (next.Seq != previous.Seq + 1)
+        if (previous.Seq == ulong.MaxValue || next.Seq != previous.Seq + 1) // no wrap-around to 0
         {
             return $"pulse {next.Seq}: expected seq {previous.Seq + 1}";
         }

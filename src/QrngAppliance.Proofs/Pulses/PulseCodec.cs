@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using QrngAppliance.Proofs.Encoding;
+using QrngAppliance.Proofs.Canonical;
 using QrngAppliance.Proofs.Merkle;
 
 namespace QrngAppliance.Proofs.Pulses;
@@ -93,10 +93,10 @@ public static class PulseCodec
         var applianceId = r.String();
         var seq = r.U64();
         var prev = r.Fixed(MerkleHash.Size);
-        var time = DateTimeOffset.FromUnixTimeMilliseconds(r.I64());
-        var treeSize = checked((long)r.U64());
+        var time = UnixMilliseconds(r.I64());
+        var treeSize = r.NonNegativeI64();
         var root = r.Fixed(MerkleHash.Size);
-        var credited = checked((long)r.U64());
+        var credited = r.NonNegativeI64();
         var sources = new List<SourceHealthSummary>();
         for (int i = 0, n = r.U16(); i < n; i++)
         {
@@ -107,12 +107,18 @@ public static class PulseCodec
                 throw new FormatException($"unknown source state code {state}");
             }
 
-            sources.Add(new SourceHealthSummary(id, s_states[state], checked((long)r.U64()), checked((long)r.U64()), checked((long)r.U64())));
+            sources.Add(new SourceHealthSummary(id, s_states[state], r.NonNegativeI64(), r.NonNegativeI64(), r.NonNegativeI64()));
         }
 
         r.ExpectEnd();
         return new Pulse(version, applianceId, seq, prev, time, treeSize, root, credited, sources, []);
     }
+
+    // Decoding must fail only with FormatException: a verifier handed garbage reports it, it does not crash.
+    private static DateTimeOffset UnixMilliseconds(long ms) =>
+        ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : throw new FormatException($"time {ms} ms is out of range");
 
     private static byte StateCode(string state)
     {

@@ -150,6 +150,27 @@ public sealed class SqliteJournal : IApplianceJournal
             ? Task.FromResult<Pulse?>(null)
             : QueryPulseAsync("SELECT encoded FROM pulses WHERE seq = $seq", (long)seq, cancellationToken);
 
+    /// <summary>The value of a connection-level PRAGMA on the journal's own connection (tests check WAL and FULL).</summary>
+    internal async Task<string> PragmaAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (name is not ("journal_mode" or "synchronous" or "foreign_keys" or "integrity_check"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(name), name, "not a pragma the journal reports");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var cmd = _connection.CreateCommand();
+            cmd.CommandText = $"PRAGMA {name}";
+            return Convert.ToString(await cmd.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();

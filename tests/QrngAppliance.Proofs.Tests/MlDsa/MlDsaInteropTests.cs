@@ -97,6 +97,45 @@ public sealed class MlDsaInteropTests
         }
     }
 
+    [Fact]
+    public void HashMlDsa_signatures_interoperate_in_both_directions()
+    {
+        // The pre-hashes noble accepts for ML-DSA-65: at least 192 bits of collision resistance.
+        (MlDsaPreHash Ours, string Noble)[] hashes =
+        [
+            (MlDsaPreHash.Sha384, "SHA-384"),
+            (MlDsaPreHash.Sha512, "SHA-512"),
+            (MlDsaPreHash.Sha3T384, "SHA3-384"),
+            (MlDsaPreHash.Sha3T512, "SHA3-512"),
+            (MlDsaPreHash.Shake256, "SHAKE-256"),
+        ];
+        byte[] seed = RandomBytes(32);
+        MlDsaKeyPair keys = s_scheme.GenerateKeyPair(seed);
+        byte[] message = RandomBytes(300);
+        byte[] context = Encoding.ASCII.GetBytes("qrng-pulse-v1");
+        var requests = new JsonArray();
+        var ours = new List<byte[]>();
+        foreach ((MlDsaPreHash hash, string name) in hashes)
+        {
+            byte[] signature = s_scheme.SignPreHash(keys.SecretKey, message, context, hash, new byte[32]);
+            ours.Add(signature);
+            requests.Add(NoblePeer.VerifyRequest(keys.PublicKey, message, context, signature, name));
+            requests.Add(NoblePeer.VerifyRequest(keys.PublicKey, message, context, signature));
+            requests.Add(NoblePeer.SignRequest(seed, message, context, name));
+        }
+
+        JsonArray results = NoblePeer.Run(requests);
+
+        for (int i = 0; i < hashes.Length; i++)
+        {
+            Assert.True(NoblePeer.Valid(results[3 * i]), $"noble rejected our HashML-DSA/{hashes[i].Noble} signature");
+            Assert.False(NoblePeer.Valid(results[(3 * i) + 1]), $"noble accepted our HashML-DSA/{hashes[i].Noble} signature as pure ML-DSA");
+            byte[] theirs = NoblePeer.HexField(results[(3 * i) + 2], "sig");
+            Assert.True(s_scheme.VerifyPreHash(keys.PublicKey, message, context, hashes[i].Ours, theirs), $"we rejected noble's HashML-DSA/{hashes[i].Noble} signature");
+            Assert.Equal(Convert.ToHexString(theirs), Convert.ToHexString(ours[i]));
+        }
+    }
+
     private static (byte[], byte[], byte[]) Deterministic(MlDsaKeyPair keys, byte[] message, byte[] context)
         => (message, context, s_scheme.SignDeterministic(keys.SecretKey, message, context));
 

@@ -134,6 +134,86 @@ public sealed class MlDsaSchemeTests
         Assert.False(scheme.Verify(keys.PublicKey, [], [], [.. signature, 0]));
     }
 
+    [Theory]
+    [MemberData(nameof(ParameterSets))]
+    public void Prepared_keys_sign_and_verify_exactly_like_the_one_shot_calls(string name)
+    {
+        MlDsaScheme scheme = Scheme(name);
+        MlDsaKeyPair keys = scheme.GenerateKeyPair(Seed(8));
+        using MlDsaSigningKey signer = scheme.PrepareSigningKey(keys.SecretKey);
+        MlDsaVerificationKey verifier = scheme.PrepareVerificationKey(keys.PublicKey);
+        byte[] rnd = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+
+        for (int i = 0; i < 4; i++)
+        {
+            byte[] message = [(byte)i];
+            byte[] prepared = signer.Sign(message, s_context, rnd);
+            Assert.Equal(scheme.Sign(keys.SecretKey, message, s_context, rnd), prepared);
+            Assert.True(verifier.Verify(message, s_context, prepared));
+            Assert.False(verifier.Verify([(byte)(i + 1)], s_context, prepared));
+        }
+    }
+
+    [Fact]
+    public void A_prepared_signing_key_is_safe_to_share_between_threads()
+    {
+        MlDsaScheme scheme = MlDsaScheme.MlDsa65;
+        MlDsaKeyPair keys = scheme.GenerateKeyPair(Seed(9));
+        using MlDsaSigningKey signer = scheme.PrepareSigningKey(keys.SecretKey);
+        byte[][] expected = [.. Enumerable.Range(0, 16).Select(i => scheme.SignDeterministic(keys.SecretKey, [(byte)i], s_context))];
+
+        var actual = new byte[16][];
+        Parallel.For(0, 16, i => actual[i] = signer.SignDeterministic([(byte)i], s_context));
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void A_disposed_signing_key_refuses_to_sign()
+    {
+        MlDsaScheme scheme = MlDsaScheme.MlDsa65;
+        MlDsaSigningKey signer = scheme.PrepareSigningKey(scheme.GenerateKeyPair(Seed(10)).SecretKey);
+        signer.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => signer.SignDeterministic([], []));
+    }
+
+    [Fact]
+    public void HashMlDsa_round_trips_with_every_pre_hash_and_is_domain_separated()
+    {
+        MlDsaScheme scheme = MlDsaScheme.MlDsa44;
+        MlDsaKeyPair keys = scheme.GenerateKeyPair(Seed(11));
+        byte[] message = Encoding.UTF8.GetBytes("pre-hashed");
+        foreach (MlDsaPreHash hash in Enum.GetValues<MlDsaPreHash>())
+        {
+            byte[] signature = scheme.SignPreHash(keys.SecretKey, message, s_context, hash, new byte[32]);
+            MlDsaPreHash other = hash == MlDsaPreHash.Sha512 ? MlDsaPreHash.Sha3T512 : MlDsaPreHash.Sha512;
+
+            Assert.True(scheme.VerifyPreHash(keys.PublicKey, message, s_context, hash, signature), $"{hash}");
+            Assert.False(scheme.VerifyPreHash(keys.PublicKey, message, s_context, other, signature), $"{hash} verified as {other}");
+            Assert.False(scheme.VerifyPreHash(keys.PublicKey, [.. message, 0], s_context, hash, signature), $"{hash} with another message");
+            Assert.False(scheme.Verify(keys.PublicKey, message, s_context, signature), $"{hash} verified as pure ML-DSA");
+        }
+    }
+
+    [Fact]
+    public void HashMlDsa_formats_the_message_as_fips_204_algorithm_4()
+    {
+        byte[] message = Encoding.UTF8.GetBytes("abc");
+        byte[] oidSha256 = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
+        byte[] oidShake256 = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x0C];
+
+        Assert.Equal(
+            [1, 2, 0xAA, 0xBB, .. oidSha256, .. System.Security.Cryptography.SHA256.HashData(message)],
+            PreHash.FormatMessage(MlDsaPreHash.Sha256, [0xAA, 0xBB], message));
+
+        // SHAKE256("abc") with 512 output bits begins 483366601360a877 (FIPS 202 example values).
+        byte[] shake = PreHash.FormatMessage(MlDsaPreHash.Shake256, [], message);
+        Assert.Equal([1, 0, .. oidShake256], shake[..13]);
+        Assert.Equal(64, shake.Length - 13);
+        Assert.Equal("483366601360A877", Convert.ToHexString(shake, 13, 8));
+    }
+
     [Fact]
     public void Parameter_sets_are_found_by_name()
     {

@@ -78,22 +78,34 @@ internal static class NoblePeer
         throw new DirectoryNotFoundException($"tests/interop/mldsa65.mjs not found above {AppContext.BaseDirectory}");
     }
 
-    public static JsonObject VerifyRequest(byte[] pk, byte[] msg, byte[] ctx, byte[] sig) => new()
+    /// <param name="hash">A noble pre-hash name ("SHA-512", …) for HashML-DSA, or null for pure ML-DSA.</param>
+    public static JsonObject VerifyRequest(byte[] pk, byte[] msg, byte[] ctx, byte[] sig, string? hash = null) => WithHash(hash, new()
     {
         ["op"] = "verify",
         ["pk"] = Convert.ToHexString(pk),
         ["msg"] = Convert.ToHexString(msg),
         ["ctx"] = Convert.ToHexString(ctx),
         ["sig"] = Convert.ToHexString(sig),
-    };
+    });
 
-    public static JsonObject SignRequest(byte[] seed, byte[] msg, byte[] ctx) => new()
+    /// <param name="hash">A noble pre-hash name ("SHA-512", …) for HashML-DSA, or null for pure ML-DSA.</param>
+    public static JsonObject SignRequest(byte[] seed, byte[] msg, byte[] ctx, string? hash = null) => WithHash(hash, new()
     {
         ["op"] = "sign",
         ["seed"] = Convert.ToHexString(seed),
         ["msg"] = Convert.ToHexString(msg),
         ["ctx"] = Convert.ToHexString(ctx),
-    };
+    });
+
+    private static JsonObject WithHash(string? hash, JsonObject request)
+    {
+        if (hash is not null)
+        {
+            request["hash"] = hash;
+        }
+
+        return request;
+    }
 
     public static bool Valid(JsonNode? result) => result?["valid"]?.GetValue<bool>() ?? throw new InvalidDataException($"no 'valid' in {result?.ToJsonString()}");
 

@@ -84,6 +84,27 @@ public sealed class StakeWeightedSelectionTests
     }
 
     [Fact]
+    public void In_multi_validator_draws_a_larger_stake_is_chosen_more_often()
+    {
+        // Without replacement inclusion is not exactly proportional, but it is monotone in stake.
+        ulong[] weights = [1, 2, 4, 8, 16, 32, 64];
+        var set = Set(weights);
+        var counts = new int[weights.Length];
+        for (var i = 0; i < 3_000; i++)
+        {
+            foreach (var id in StakeWeightedSelection.Select(set, 3, s_pulse, $"tx-{i}"))
+            {
+                counts[id[1] - '0']++;
+            }
+        }
+
+        for (var i = 1; i < counts.Length; i++)
+        {
+            Assert.True(counts[i] > counts[i - 1], $"counts {string.Join(",", counts)}");
+        }
+    }
+
+    [Fact]
     public void Weights_near_two_to_the_128_are_drawn_without_overflow_or_bias()
     {
         var set = new ValidatorSet([new WeightedValidator("a", UInt128.MaxValue), new WeightedValidator("b", UInt128.MaxValue / 3)]);

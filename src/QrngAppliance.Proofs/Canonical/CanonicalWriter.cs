@@ -1,10 +1,13 @@
 using System.Buffers.Binary;
 
-namespace QrngAppliance.Proofs.Encoding;
+namespace QrngAppliance.Proofs.Canonical;
 
 /// <summary>Big-endian, length-prefixed primitives of the canonical encoding (docs/proof-format.md).</summary>
 public sealed class CanonicalWriter
 {
+    /// <summary>UTF-8 that throws on lone surrogates and invalid bytes instead of substituting U+FFFD.</summary>
+    internal static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly MemoryStream _buffer = new();
 
     public void U8(byte value) => _buffer.WriteByte(value);
@@ -58,7 +61,7 @@ public sealed class CanonicalWriter
     }
 
     /// <summary>u16 length ‖ UTF-8.</summary>
-    public void String(string value) => Bytes16(System.Text.Encoding.UTF8.GetBytes(value));
+    public void String(string value) => Bytes16(StrictUtf8.GetBytes(value));
 
     public void Raw(ReadOnlySpan<byte> bytes) => _buffer.Write(bytes);
 

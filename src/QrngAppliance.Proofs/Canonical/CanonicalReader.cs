@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace QrngAppliance.Proofs.Encoding;
+namespace QrngAppliance.Proofs.Canonical;
 
 /// <summary>Reads the canonical encoding; any truncation or overrun is a <see cref="FormatException"/>.</summary>
 public ref struct CanonicalReader(ReadOnlySpan<byte> data)
@@ -29,7 +29,27 @@ public ref struct CanonicalReader(ReadOnlySpan<byte> data)
         return length > int.MaxValue ? throw new FormatException("length out of range") : Take((int)length).ToArray();
     }
 
-    public string String() => System.Text.Encoding.UTF8.GetString(Take(U16()));
+    /// <summary>u16 length ‖ UTF-8; invalid UTF-8 is a format error rather than silently replaced, so the
+    /// decoded string re-encodes to the same bytes.</summary>
+    public string String()
+    {
+        var bytes = Take(U16());
+        try
+        {
+            return CanonicalWriter.StrictUtf8.GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new FormatException("string is not valid UTF-8", e);
+        }
+    }
+
+    /// <summary>A u64 that the format defines as a non-negative signed quantity (sizes, counts).</summary>
+    public long NonNegativeI64()
+    {
+        var value = U64();
+        return value <= long.MaxValue ? (long)value : throw new FormatException($"value {value} out of range");
+    }
 
     public ReadOnlySpan<byte> Take(int length)
     {

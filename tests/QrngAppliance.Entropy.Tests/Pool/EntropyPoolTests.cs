@@ -1,0 +1,102 @@
+using QrngAppliance.Entropy.Conditioning;
+using QrngAppliance.Entropy.Pool;
+
+namespace QrngAppliance.Entropy.Tests.Pool;
+
+public sealed class EntropyPoolTests
+{
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Pool_is_first_in_first_out_and_counts_what_passes_through()
+    {
+        var pool = new EntropyPool(4);
+        Assert.Null(pool.TryTake());
+        for (var i = 0; i < 3; i++)
+        {
+            await pool.AddAsync(Leaf(i), CancellationToken.None);
+        }
+
+        Assert.Equal(3, pool.Depth);
+        Assert.Equal(0, pool.TryTake()!.Index);
+        Assert.Equal(1, pool.TryTake()!.Index);
+        Assert.Equal(3, pool.TotalAdded);
+        Assert.Equal(2, pool.TotalTaken);
+        Assert.Equal(1, pool.Depth);
+    }
+
+    [Fact]
+    public async Task Add_waits_while_the_pool_is_full_and_resumes_after_a_take()
+    {
+        var pool = new EntropyPool(2);
+        await pool.AddAsync(Leaf(0), CancellationToken.None);
+        await pool.AddAsync(Leaf(1), CancellationToken.None);
+
+        var blocked = pool.AddAsync(Leaf(2), CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(blocked.IsCompleted);
+        Assert.Equal(2, pool.Depth);
+
+        Assert.Equal(0, pool.TryTake()!.Index);
+        await blocked.WaitAsync(s_patience);
+        Assert.Equal(2, pool.Depth);
+        Assert.Equal(1, pool.TryTake()!.Index);
+        Assert.Equal(2, pool.TryTake()!.Index);
+    }
+
+    [Fact]
+    public async Task Waiting_add_is_cancellable_and_adds_nothing()
+    {
+        var pool = new EntropyPool(1);
+        await pool.AddAsync(Leaf(0), CancellationToken.None);
+        using var cts = new CancellationTokenSource();
+        var blocked = pool.AddAsync(Leaf(1), cts.Token).AsTask();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked.WaitAsync(s_patience));
+        Assert.Equal(1, pool.Depth);
+        Assert.Equal(1, pool.TotalAdded);
+        Assert.Equal(0, pool.TryTake()!.Index);
+        Assert.Null(pool.TryTake());
+    }
+
+    [Fact]
+    public async Task Many_producers_and_a_consumer_never_exceed_capacity_and_lose_nothing()
+    {
+        const int capacity = 3;
+        const int perProducer = 200;
+        var pool = new EntropyPool(capacity);
+        var producers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < perProducer; i++)
+            {
+                await pool.AddAsync(Leaf((p * perProducer) + i), CancellationToken.None);
+            }
+        })).ToArray();
+
+        var seen = new HashSet<long>();
+        var maxDepth = 0;
+        while (seen.Count < 4 * perProducer)
+        {
+            maxDepth = Math.Max(maxDepth, pool.Depth);
+            if (pool.TryTake() is { } leaf)
+            {
+                Assert.True(seen.Add(leaf.Index));
+            }
+            else
+            {
+                await Task.Yield();
+            }
+        }
+
+        await Task.WhenAll(producers).WaitAsync(s_patience);
+        Assert.True(maxDepth <= capacity);
+        Assert.Equal(4 * perProducer, pool.TotalTaken);
+    }
+
+    [Fact]
+    public void Capacity_below_one_is_rejected() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EntropyPool(0));
+
+    private static PoolLeaf Leaf(long index) =>
+        new(index, new ConditionedBlock(new byte[32], "s", (ulong)index, 256));
+}

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using QrngAppliance.Proofs.Pulses;
+using QrngAppliance.Proofs.Signing;
+
+namespace QrngAppliance.Proofs.Tests.Pulses;
+
+/// <summary>Builds signed, correctly chained pulses for the tests.</summary>
+internal static class PulseFactory
+{
+    public static readonly DateTimeOffset Genesis = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
+
+    public static Ed25519PulseSigner Signer { get; } = new(SHA256.HashData("qrng test key"u8));
+
+    public static Pulse Unsigned(ulong seq, byte[]? prev = null, long treeSize = 10) => new(
+        Pulse.CurrentVersion,
+        "appliance-7",
+        seq,
+        prev ?? new byte[32],
+        Genesis.AddSeconds(seq % 1_000_000),
+        treeSize,
+        SHA256.HashData(BitConverter.GetBytes(treeSize)),
+        1024 + (long)seq,
+        [
+            new SourceHealthSummary("truerng0", "healthy", 0, 1, 123_456),
+            new SourceHealthSummary("tpm0", "quarantined", 2, 0, 99),
+        ],
+        []);
+
+    public static Pulse Sign(Pulse pulse, IPulseSigner? signer = null)
+    {
+        signer ??= Signer;
+        var signature = new PulseSignature(signer.Algorithm, signer.KeyId, signer.Sign(PulseCodec.SignedBytes(pulse)));
+        return pulse with { Signatures = [.. pulse.Signatures, signature] };
+    }
+
+    /// <summary>A chain of signed pulses, seq 0..count-1, each linking to the one before, the tree growing.</summary>
+    public static List<Pulse> Chain(int count)
+    {
+        var chain = new List<Pulse>();
+        for (var i = 0; i < count; i++)
+        {
+            var prev = i == 0 ? new byte[32] : PulseCodec.Hash(chain[^1]);
+            chain.Add(Sign(Unsigned((ulong)i, prev, treeSize: 10 + (3 * i))));
+        }
+
+        return chain;
+    }
+}
