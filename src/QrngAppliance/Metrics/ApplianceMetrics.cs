@@ -1,0 +1,141 @@
+using System.Diagnostics.Metrics;
+using QrngAppliance.Entropy.Sources;
+using QrngAppliance.Pipeline;
+
+namespace QrngAppliance.Metrics;
+
+/// <summary>
+/// Every instrument of the appliance, declared in one place with its name, unit, description and bucket advice
+/// (STYLE habit 9). Names are final Prometheus names, <c>qrng_&lt;noun&gt;_&lt;base unit&gt;[_total]</c>.
+/// </summary>
+/// <remarks>
+/// Thread-safe: record from any thread. Labels stay bounded (OPERATIONS §1): <c>source</c> is a configured source
+/// id, <c>test</c> a health-test name, <c>route</c> a route pattern — never a request id or nonce.
+/// The providers registered with <see cref="SetSourceStateProvider"/> and <see cref="SetPoolLeavesProvider"/> are
+/// called on every scrape and must return cached values without touching hardware.
+/// </remarks>
+public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
+{
+    /// <summary>The name of <see cref="Meter"/>; <see cref="PrometheusExporterOptions.MeterFilter"/> selects it by default.</summary>
+    public const string MeterName = "QrngAppliance";
+
+    /// <summary>Bucket bounds of <c>qrng_source_read_duration_seconds</c>: 0.5 ms (a TPM call) up to 10 s (a stalled device).</summary>
+    internal static readonly double[] ReadDurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private static readonly SourceState[] s_states = Enum.GetValues<SourceState>();
+    private static readonly string[] s_stateNames = [.. s_states.Select(s => s.ToString().ToLowerInvariant())];
+
+    private readonly Counter<long> _bytesRead;
+    private readonly Counter<long> _healthFailures;
+    private readonly Counter<long> _leavesAppended;
+    private readonly Counter<long> _pulses;
+    private readonly Counter<long> _entropyServed;
+    private readonly Histogram<double> _readDuration;
+    private readonly Counter<long> _httpRequests;
+    private volatile Func<IEnumerable<KeyValuePair<string, SourceState>>>? _sourceStates;
+    private volatile Func<long>? _poolLeaves;
+
+    /// <summary>Creates the meter and every instrument; nothing is exported until a <see cref="PrometheusExporter"/> listens.</summary>
+    public ApplianceMetrics()
+    {
+        Meter = new Meter(MeterName, typeof(ApplianceMetrics).Assembly.GetName().Version?.ToString());
+        _bytesRead = Meter.CreateCounter<long>("qrng_source_read_bytes_total", "By",
+            "Raw bytes read from each entropy source, before health tests.");
+        _healthFailures = Meter.CreateCounter<long>("qrng_source_health_failures_total", "{failure}",
+            "SP 800-90B health-test failures per source and test (rct, apt, startup); each quarantines the source.");
+        Meter.CreateObservableGauge("qrng_source_state", ObserveSourceStates, null,
+            "Current state of each source: 1 for the state it is in, 0 for the others.");
+        Meter.CreateObservableGauge("qrng_pool_leaves", ObservePoolLeaves, "{leaf}",
+            "Leaves in the entropy pool's Merkle log.");
+        _leavesAppended = Meter.CreateCounter<long>("qrng_pool_leaves_appended_total", "{leaf}",
+            "Leaves appended to the entropy pool's Merkle log.");
+        _pulses = Meter.CreateCounter<long>("qrng_pulses_total", "{pulse}",
+            "Signed entropy pulses emitted.");
+        _entropyServed = Meter.CreateCounter<long>("qrng_entropy_served_bytes_total", "By",
+            "Conditioned entropy bytes served to consumers.");
+        _readDuration = Meter.CreateHistogram("qrng_source_read_duration_seconds", "s",
+            "Duration of one read call on an entropy source.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = ReadDurationBuckets });
+        _httpRequests = Meter.CreateCounter<long>("qrng_http_requests_total", "{request}",
+            "HTTP requests answered, by route pattern and status code.");
+    }
+
+    /// <summary>The meter owning every instrument; named <see cref="MeterName"/>.</summary>
+    public Meter Meter { get; }
+
+    /// <summary>Counts <paramref name="bytes"/> raw bytes read from <paramref name="source"/>.</summary>
+    public void RecordBytesRead(string source, long bytes) =>
+        _bytesRead.Add(bytes, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>Counts one failure of health test <paramref name="test"/> (e.g. <c>rct</c>, <c>apt</c>, <c>startup</c>) on <paramref name="source"/>.</summary>
+    public void RecordHealthFailure(string source, string test) =>
+        _healthFailures.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("test", test));
+
+    /// <summary>Counts <paramref name="count"/> leaves appended to the pool's Merkle log.</summary>
+    public void RecordLeavesAppended(long count) => _leavesAppended.Add(count);
+
+    /// <summary>Counts one emitted pulse.</summary>
+    public void RecordPulse() => _pulses.Add(1);
+
+    /// <summary>Counts <paramref name="bytes"/> conditioned bytes served to a consumer.</summary>
+    public void RecordEntropyServed(long bytes) => _entropyServed.Add(bytes);
+
+    /// <summary>Records how long one read on <paramref name="source"/> took.</summary>
+    public void ObserveReadDuration(string source, TimeSpan elapsed) =>
+        _readDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>Counts one answered HTTP request; <paramref name="route"/> must be the route pattern, not the path.</summary>
+    public void RecordHttpRequest(string route, int statusCode) =>
+        _httpRequests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", statusCode));
+
+    /// <summary>
+    /// Sets where <c>qrng_source_state</c> comes from: the current (source id, state) pairs. A source no longer
+    /// listed disappears from the exposition at the next scrape.
+    /// </summary>
+    public void SetSourceStateProvider(Func<IEnumerable<KeyValuePair<string, SourceState>>> provider) =>
+        _sourceStates = provider ?? throw new ArgumentNullException(nameof(provider));
+
+    /// <summary>Sets where <c>qrng_pool_leaves</c> comes from.</summary>
+    public void SetPoolLeavesProvider(Func<long> provider) =>
+        _poolLeaves = provider ?? throw new ArgumentNullException(nameof(provider));
+
+    public void Dispose() => Meter.Dispose();
+
+    /// <summary>
+    /// Records 0 on the unlabelled counters, so that they are exported from the first scrape and <c>rate()</c> and
+    /// absence alerts work before the first pulse. Call once, after the exporter is listening.
+    /// </summary>
+    internal void PublishZeroes()
+    {
+        _leavesAppended.Add(0);
+        _pulses.Add(0);
+        _entropyServed.Add(0);
+    }
+
+    private IEnumerable<Measurement<int>> ObserveSourceStates()
+    {
+        var provider = _sourceStates;
+        if (provider is null)
+        {
+            yield break;
+        }
+
+        foreach (var (source, current) in provider())
+        {
+            for (var i = 0; i < s_states.Length; i++)
+            {
+                yield return new Measurement<int>(s_states[i] == current ? 1 : 0,
+                    new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("state", s_stateNames[i]));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObservePoolLeaves()
+    {
+        var provider = _poolLeaves;
+        if (provider is not null)
+        {
+            yield return new Measurement<long>(provider());
+        }
+    }
+}
