@@ -4,10 +4,12 @@ using QrngAppliance.Configuration;
 using QrngAppliance.Entropy.Drbg;
 using QrngAppliance.Entropy.Health;
 using QrngAppliance.Keys;
+using QrngAppliance.Metrics;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Proofs.Signing;
 using QrngAppliance.Storage;
 using QrngAppliance.Storage.Sqlite;
+using QrngAppliance.Systemd;
 
 namespace QrngAppliance;
 
@@ -42,10 +44,9 @@ public static class ApplianceHost
             o.UseUtcTimestamp = true;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        configure?.Invoke(builder);
 
         var time = TimeProvider.System;
-        var metrics = new NullPipelineMetrics();
+        var metrics = new ApplianceMetrics();
         var journal = await SqliteJournal.OpenAsync(Path.Combine(options.DataDir, "qrng.db"), cancellationToken);
         var ed25519 = SigningKeyStore.LoadOrCreateEd25519(options.DataDir);
         IReadOnlyList<IPulseSigner> signers = [ed25519];
@@ -58,7 +59,14 @@ public static class ApplianceHost
         var services = builder.Services;
         services.AddSingleton<IApplianceJournal>(journal);
         services.AddSingleton(time);
+        services.AddApplianceMetrics(metrics);
         services.AddSingleton<IPipelineMetrics>(metrics);
+        metrics.SetSourceStateProvider(() => registry.All.Select(s => KeyValuePair.Create(s.Id, s.State)));
+        metrics.SetPoolLeavesProvider(() => pool.Pool.Depth);
+        var progress = new PipelineProgressProbe(chain);
+        services.AddSingleton<IWatchdogProgressProbe>(progress);
+        services.AddSystemdIntegration();
+        services.AddHostedService(sp => new ReadinessReporter(registry, sp.GetRequiredService<SystemdNotifier>(), time, sp.GetRequiredService<ILogger<ReadinessReporter>>()));
         services.AddSingleton(pool);
         services.AddSingleton(registry);
         services.AddSingleton(chain);
@@ -77,7 +85,11 @@ public static class ApplianceHost
         services.AddSingleton<IHostedService>(sp => new PulseService(
             chain, metrics, TimeSpan.FromSeconds(options.PulsePeriodSeconds), time, sp.GetRequiredService<ILogger<PulseService>>()));
 
+        // Last, so callers (tests, embedders) can replace any registration above.
+        configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseApplianceHttpMetrics();
+        app.MapPrometheusMetrics();
         app.MapHealthEndpoints();
         app.MapEntropyEndpoints();
         app.MapPulseEndpoints();

@@ -39,7 +39,7 @@ internal sealed class RunningAppliance : IAsyncDisposable
     /// <summary>Every window released to the conditioner, in order.</summary>
     public ConcurrentQueue<ReleasedWindow> Released { get; }
 
-    public static async Task<RunningAppliance> StartAsync(string? dataDir = null, int bytesPerSecond = 32_000, double pulsePeriodSeconds = 0.2)
+    public static async Task<RunningAppliance> StartAsync(string? dataDir = null, int bytesPerSecond = 32_000, double pulsePeriodSeconds = 0.2, Action<WebApplicationBuilder>? configure = null)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("qrng-it-").FullName;
@@ -58,6 +58,7 @@ internal sealed class RunningAppliance : IAsyncDisposable
             options,
             s => resolver.Resolve(s, 0),
             ["http://127.0.0.1:0"],
+            configure,
             onWindowReleased: (_, w) => released.Enqueue(w));
         await app.StartAsync();
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
