@@ -12,6 +12,7 @@ declare -A tool_of_package=(
   [libusb-1.0-0]=/usr/lib/x86_64-linux-gnu/libusb-1.0.so.0
   [rng-tools5]=rngtest
   [gcc]=gcc
+  [libbz2-1.0]=/usr/lib/x86_64-linux-gnu/libbz2.so.1.0
 )
 
 missing=()
