@@ -29,10 +29,12 @@ internal sealed class ContextTable
 
     /// <summary>The id of <paramref name="key"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Find(UInt128 key)
+    public int Find(UInt128 key) => Find((ulong)key, (ulong)(key >> 64));
+
+    /// <summary>The id of the key whose low and high 64 bits are given, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Find(ulong lo, ulong hi)
     {
-        var lo = (ulong)key;
-        var hi = (ulong)(key >> 64);
         var slot = Slot(lo, hi);
         while (true)
         {
@@ -53,15 +55,16 @@ internal sealed class ContextTable
 
     /// <summary>Adds a key known to be absent and returns its new id (ids are 0, 1, 2, ... in order of insertion).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Add(UInt128 key)
+    public int Add(UInt128 key) => Add((ulong)key, (ulong)(key >> 64));
+
+    /// <summary>Adds a key known to be absent, given as its low and high 64 bits.</summary>
+    public int Add(ulong lo, ulong hi)
     {
         if ((Count + 1) * 2 > _ids.Length)
         {
             Grow();
         }
 
-        var lo = (ulong)key;
-        var hi = (ulong)(key >> 64);
         var slot = Slot(lo, hi);
         while (_ids[slot] >= 0)
         {

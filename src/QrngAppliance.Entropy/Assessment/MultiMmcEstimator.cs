@@ -127,6 +127,18 @@ public static class MultiMmcEstimator
         return PredictionEstimate.Compute(correct, len - 2, maxRun, 2, "MultiMMC", label);
     }
 
+    /// <summary>The smallest depth from which every deeper dictionary is full.</summary>
+    private static int FullFrom(long[] entries)
+    {
+        var d = D;
+        while (d > 0 && entries[d - 1] >= MaxEntries)
+        {
+            d--;
+        }
+
+        return d;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Estimate RunGeneral(ReadOnlySpan<byte> data, int k, string label)
     {
@@ -156,19 +168,36 @@ public static class MultiMmcEstimator
 
         var winner = 0;
         long c = 0, run = 0, maxRun = 0;
+
+        // Once x is not found at some depth it is not found deeper either, and deeper depths then only add
+        // entries; when all of them are full (MaxEntries) nothing more can happen for this sample.
+        var fullFrom = D;
         for (var i = 2; i < len; i++)
         {
             var foundX = false;
             var curWinner = winner;
-            UInt128 x = 0;
+            ulong lo = 0, hi = 0;
             var id = -1;
             var symbol = data[i];
             for (var d = 0; d < D && i - 2 >= d; d++)
             {
-                x |= (UInt128)data[i - d - 1] << (8 * d);
+                if (!foundX && d > 0 && d >= fullFrom)
+                {
+                    break;
+                }
+
+                if (d < 8)
+                {
+                    lo |= (ulong)data[i - d - 1] << (8 * d);
+                }
+                else
+                {
+                    hi |= (ulong)data[i - d - 1] << (8 * (d - 8));
+                }
+
                 if (d == 0 || foundX)
                 {
-                    id = prefixes[d].Find(x);
+                    id = prefixes[d].Find(lo, hi);
                     foundX = id >= 0;
                 }
 
@@ -195,15 +224,18 @@ public static class MultiMmcEstimator
                         run = 0;
                     }
 
-                    if (postfixes[d].Increment(id, symbol, entries[d] < MaxEntries))
+                    if (postfixes[d].Increment(id, symbol, entries[d] < MaxEntries) && ++entries[d] >= MaxEntries)
                     {
-                        entries[d]++;
+                        fullFrom = FullFrom(entries);
                     }
                 }
                 else if (entries[d] < MaxEntries)
                 {
-                    postfixes[d].Increment(prefixes[d].Add(x), symbol, true);
-                    entries[d]++;
+                    postfixes[d].Increment(prefixes[d].Add(lo, hi), symbol, true);
+                    if (++entries[d] >= MaxEntries)
+                    {
+                        fullFrom = FullFrom(entries);
+                    }
                 }
             }
         }
