@@ -27,12 +27,10 @@ internal sealed class ContextTable
 
     public int Count { get; private set; }
 
-    /// <summary>The id of <paramref name="key"/>, or -1.</summary>
+    /// <summary>The id of the key whose low and high 64 bits are given, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Find(UInt128 key)
+    public int Find(ulong lo, ulong hi)
     {
-        var lo = (ulong)key;
-        var hi = (ulong)(key >> 64);
         var slot = Slot(lo, hi);
         while (true)
         {
@@ -52,16 +50,17 @@ internal sealed class ContextTable
     }
 
     /// <summary>Adds a key known to be absent and returns its new id (ids are 0, 1, 2, ... in order of insertion).</summary>
+    public int Add(UInt128 key) => Add((ulong)key, (ulong)(key >> 64));
+
+    /// <summary>Adds a key, given as its low and high 64 bits, known to be absent; returns its new id.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Add(UInt128 key)
+    public int Add(ulong lo, ulong hi)
     {
         if ((Count + 1) * 2 > _ids.Length)
         {
             Grow();
         }
 
-        var lo = (ulong)key;
-        var hi = (ulong)(key >> 64);
         var slot = Slot(lo, hi);
         while (_ids[slot] >= 0)
         {

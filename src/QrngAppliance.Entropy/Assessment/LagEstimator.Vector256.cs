@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace QrngAppliance.Entropy.Assessment;
 

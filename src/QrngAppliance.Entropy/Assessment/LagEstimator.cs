@@ -1,5 +1,5 @@
-using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace QrngAppliance.Entropy.Assessment;
 

@@ -134,7 +134,11 @@ public static class Lz78yEstimator
         }
 
         long c = 0, run = 0, maxRun = 0;
+
+        // The 16 symbols before i as two 64-bit halves, newest in the low byte of lo.
         var full = Pack(data, B + 1, B);
+        var lo = (ulong)full;
+        var hi = (ulong)(full >> 64);
         for (var i = B + 1; i < len; i++)
         {
             var havePrediction = false;
@@ -143,8 +147,9 @@ public static class Lz78yEstimator
             var symbol = data[i];
             for (var j = B; j > 0; j--)
             {
-                var x = j == B ? full : full & ((UInt128.One << (8 * j)) - 1);
-                var id = prefixes[j - 1].Find(x);
+                var xLo = j >= 8 ? lo : lo & ((1UL << (8 * j)) - 1);
+                var xHi = j > 8 ? (j == 16 ? hi : hi & ((1UL << (8 * (j - 8))) - 1)) : 0;
+                var id = prefixes[j - 1].Find(xLo, xHi);
                 if (id >= 0)
                 {
                     var y = postfixes[j - 1].Predict(id, out var count);
@@ -159,12 +164,13 @@ public static class Lz78yEstimator
                 }
                 else if (dictSize < MaxDictionarySize)
                 {
-                    postfixes[j - 1].Increment(prefixes[j - 1].Add(x), symbol, true);
+                    postfixes[j - 1].Increment(prefixes[j - 1].Add(xLo, xHi), symbol, true);
                     dictSize++;
                 }
             }
 
-            full = (full << 8) | symbol;
+            hi = (hi << 8) | (lo >> 56);
+            lo = (lo << 8) | symbol;
             if (havePrediction && prediction == symbol)
             {
                 c++;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -24,107 +25,156 @@ public static class MultiMmcEstimator
         return alphabetSize == 2 ? RunBinary(data, label) : RunGeneral(data, alphabetSize, label);
     }
 
+    /// <summary>
+    /// Binary MultiMMC, one depth at a time. For bits the depths are independent: depth d has at most 2^(d+2)
+    /// (context, bit) pairs, so only depth 15 can reach MaxEntries, and a context seen at depth d was counted at
+    /// depth d-1 when it was first seen, so the tool's "stop at the first unseen context" chain never cuts a depth
+    /// that has data. Each depth's pass records, per bit, whether it had a prediction and whether it was right;
+    /// one final pass replays the scoreboard in the tool's order. Halves the work of the interleaved loop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Estimate RunBinary(ReadOnlySpan<byte> s, string label)
     {
         var len = s.Length;
-        var scoreboard = new long[D];
-        var dictElems = new long[D];
-
-        // All depths in one flat table: depth d (context of d+1 bits) owns 2^(d+2) counters at offsets[d],
-        // addressed by (context << 1) | next bit. The context is the low d+1 bits of the rolling history.
-        var offsets = new int[D + 1];
+        var words = (len + 63) >> 6;
+        var found = new ulong[D][];
+        var right = new ulong[D][];
         for (var d = 0; d < D; d++)
         {
-            offsets[d + 1] = offsets[d] + (1 << (d + 2));
-        }
-
-        var table = new int[offsets[D]];
-        ref var t = ref MemoryMarshal.GetArrayDataReference(table);
-        long winner = 0, correct = 0, run = 0, maxRun = 0;
-        uint pattern = 0;
-        for (var d = 0; d < D && d + 1 < len; d++)
-        {
-            pattern = (pattern << 1) | (uint)(s[d] & 1);
-            table[offsets[d] + (int)(((pattern & ((1u << (d + 1)) - 1)) << 1) | (uint)(s[d + 1] & 1))] = 1;
-            dictElems[d] = 1;
-        }
-
-        uint history = (uint)(s[0] & 1);
-        for (var i = 2; i < len; i++)
-        {
-            history = (history << 1) | (uint)(s[i - 1] & 1);
-            var foundX = false;
-            var curWinner = winner;
-            var y = s[i] & 1;
-            var depths = Math.Min(D, i - 1);
-            for (var d = 0; d < depths; d++)
+            found[d] = new ulong[words];
+            right[d] = new ulong[words];
+            if (d + 1 < len)
             {
-                var entry = offsets[d] + (int)((history & ((2u << d) - 1)) << 1);
-                ref var zero = ref Unsafe.Add(ref t, entry);
-                ref var one = ref Unsafe.Add(ref t, entry + 1);
-                var prediction = 2;
-                if (d == 0 || foundX)
+                BinaryDepthPass(s, d, found[d], right[d]);
+            }
+        }
+
+        var scoreboard = new long[D];
+        int winner = 0;
+        long correct = 0, run = 0, maxRun = 0;
+        for (var w = 0; w < words; w++)
+        {
+            var first = Math.Max(2, w << 6);
+            var last = Math.Min(len, (w + 1) << 6);
+            for (var i = first; i < last; i++)
+            {
+                var j = i & 63;
+                uint hits = 0;
+                for (var d = 0; d < D; d++)
                 {
-                    int count;
-                    if (zero > one)
+                    hits |= (uint)((right[d][w] >> j) & 1) << d;
+                }
+
+                var curWinner = winner;
+                var curHit = (hits >> curWinner) & 1;
+                while (hits != 0)
+                {
+                    var d = BitOperations.TrailingZeroCount(hits);
+                    hits &= hits - 1;
+                    if (++scoreboard[d] >= scoreboard[winner])
                     {
-                        prediction = 0;
-                        count = zero;
+                        winner = d;
+                    }
+                }
+
+                if (((found[curWinner][w] >> j) & 1) != 0)
+                {
+                    if (curHit != 0)
+                    {
+                        correct++;
+                        if (++run > maxRun)
+                        {
+                            maxRun = run;
+                        }
                     }
                     else
                     {
-                        prediction = 1;
-                        count = one;
-                    }
-
-                    foundX = count != 0;
-                }
-
-                ref var next = ref (y == 0 ? ref zero : ref one);
-                if (foundX)
-                {
-                    if (prediction == y)
-                    {
-                        scoreboard[d]++;
-                        if (scoreboard[d] >= scoreboard[winner])
-                        {
-                            winner = d;
-                        }
-
-                        if (d == curWinner)
-                        {
-                            correct++;
-                            if (++run > maxRun)
-                            {
-                                maxRun = run;
-                            }
-                        }
-                    }
-                    else if (d == curWinner)
-                    {
                         run = 0;
                     }
-
-                    if (next != 0)
-                    {
-                        next++;
-                    }
-                    else if (dictElems[d] < MaxEntries)
-                    {
-                        next = 1;
-                        dictElems[d]++;
-                    }
-                }
-                else if (dictElems[d] < MaxEntries)
-                {
-                    next = 1;
-                    dictElems[d]++;
                 }
             }
         }
 
         return PredictionEstimate.Compute(correct, len - 2, maxRun, 2, "MultiMMC", label);
+    }
+
+    /// <summary>
+    /// One depth of the binary MultiMMC: the (d+1)-bit context predicts the next bit by majority, ties to 1.
+    /// Sets bit i of <paramref name="found"/> when the context had been seen and of <paramref name="right"/>
+    /// when its prediction was also correct.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BinaryDepthPass(ReadOnlySpan<byte> s, int d, ulong[] found, ulong[] right)
+    {
+        var len = s.Length;
+        var table = new int[1 << (d + 2)];
+        ref var t = ref MemoryMarshal.GetArrayDataReference(table);
+        var mask = (2u << d) - 1;
+
+        // The tool's initialisation: the first d+1 bits followed by bit d+1.
+        uint pattern = 0;
+        for (var m = 0; m <= d; m++)
+        {
+            pattern = (pattern << 1) | (uint)(s[m] & 1);
+        }
+
+        table[(int)(((pattern & mask) << 1) | (uint)(s[d + 1] & 1))] = 1;
+        var room = MaxEntries - 1;
+
+        // Depth d first predicts bit i = d + 2, from bits 1..d+1.
+        uint history = 0;
+        for (var m = 1; m <= d + 1 && m < len; m++)
+        {
+            history = (history << 1) | (uint)(s[m] & 1);
+        }
+
+        ulong foundWord = 0, rightWord = 0;
+        var i = d + 2;
+        for (; i < len; i++)
+        {
+            var y = s[i] & 1;
+            var entry = (int)((history & mask) << 1);
+            var zero = Unsafe.Add(ref t, entry);
+            var one = Unsafe.Add(ref t, entry + 1);
+            var seen = (zero | one) != 0 ? 1UL : 0UL;
+            var predicted = zero > one ? 0 : 1;
+            var hit = seen & (predicted == y ? 1UL : 0UL);
+            foundWord |= seen << i;
+            rightWord |= hit << i;
+            if ((i & 63) == 63)
+            {
+                found[i >> 6] = foundWord;
+                right[i >> 6] = rightWord;
+                foundWord = 0;
+                rightWord = 0;
+            }
+
+            // Count (x, y): an existing pair always; a new one while the dictionary has room.
+            ref var next = ref Unsafe.Add(ref t, entry + y);
+            var isNew = next == 0 ? 1 : 0;
+            var add = (isNew == 0 || room > 0) ? 1 : 0;
+            next += add;
+            room -= isNew & add;
+            history = (history << 1) | (uint)y;
+        }
+
+        if ((i & 63) != 0)
+        {
+            found[i >> 6] = foundWord;
+            right[i >> 6] = rightWord;
+        }
+    }
+
+    /// <summary>The smallest depth from which every deeper dictionary is full.</summary>
+    private static int FullFrom(long[] entries)
+    {
+        var d = D;
+        while (d > 0 && entries[d - 1] >= MaxEntries)
+        {
+            d--;
+        }
+
+        return d;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -156,19 +206,36 @@ public static class MultiMmcEstimator
 
         var winner = 0;
         long c = 0, run = 0, maxRun = 0;
+
+        // Once x is not found at some depth it is not found deeper either, and deeper depths then only add
+        // entries; when all of them are full (MaxEntries) nothing more can happen for this sample.
+        var fullFrom = D;
         for (var i = 2; i < len; i++)
         {
             var foundX = false;
             var curWinner = winner;
-            UInt128 x = 0;
+            ulong lo = 0, hi = 0;
             var id = -1;
             var symbol = data[i];
             for (var d = 0; d < D && i - 2 >= d; d++)
             {
-                x |= (UInt128)data[i - d - 1] << (8 * d);
+                if (!foundX && d > 0 && d >= fullFrom)
+                {
+                    break;
+                }
+
+                if (d < 8)
+                {
+                    lo |= (ulong)data[i - d - 1] << (8 * d);
+                }
+                else
+                {
+                    hi |= (ulong)data[i - d - 1] << (8 * (d - 8));
+                }
+
                 if (d == 0 || foundX)
                 {
-                    id = prefixes[d].Find(x);
+                    id = prefixes[d].Find(lo, hi);
                     foundX = id >= 0;
                 }
 
@@ -195,15 +262,18 @@ public static class MultiMmcEstimator
                         run = 0;
                     }
 
-                    if (postfixes[d].Increment(id, symbol, entries[d] < MaxEntries))
+                    if (postfixes[d].Increment(id, symbol, entries[d] < MaxEntries) && ++entries[d] >= MaxEntries)
                     {
-                        entries[d]++;
+                        fullFrom = FullFrom(entries);
                     }
                 }
                 else if (entries[d] < MaxEntries)
                 {
-                    postfixes[d].Increment(prefixes[d].Add(x), symbol, true);
-                    entries[d]++;
+                    postfixes[d].Increment(prefixes[d].Add(lo, hi), symbol, true);
+                    if (++entries[d] >= MaxEntries)
+                    {
+                        fullFrom = FullFrom(entries);
+                    }
                 }
             }
         }

@@ -13,7 +13,11 @@ public static class NonIidAssessment
     /// </summary>
     /// <param name="progress">Told after each finished estimator job.</param>
     /// <exception cref="ArgumentException">Too few samples for one of the estimators, or a single-symbol alphabet.</exception>
-    public static NonIidResult Run(SampleData data, int maxParallelism = 0, IProgress<AssessmentProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static NonIidResult Run(SampleData data, int maxParallelism = 0, IProgress<AssessmentProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(data, includeBitstring: true, maxParallelism, progress, cancellationToken);
+
+    /// <summary>As <see cref="Run(SampleData, int, IProgress{AssessmentProgress}?, CancellationToken)"/>; the restart test (§3.1.4) assesses the literal samples only.</summary>
+    internal static NonIidResult Run(SampleData data, bool includeBitstring, int maxParallelism, IProgress<AssessmentProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.AlphabetSize <= 1)
@@ -26,7 +30,7 @@ public static class NonIidAssessment
         var literal = new Estimate?[EstimatorNames.Count];
         var bitstring = new Estimate?[EstimatorNames.Count];
         var jobs = new List<(string Name, Action Run)>();
-        var withBits = data.AlphabetSize > 2;
+        var withBits = includeBitstring && data.AlphabetSize > 2;
         var binary = data.AlphabetSize == 2;
 
         void AddTuple(byte[] text, int upper, Estimate?[] into, string label)

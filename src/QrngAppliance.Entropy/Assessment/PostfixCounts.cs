@@ -25,8 +25,8 @@ internal sealed class PostfixCounts
     public bool Increment(int prefix, byte symbol, bool makeNew)
     {
         EnsurePrefix(prefix);
-        var key = ((UInt128)(uint)prefix << 8) | symbol;
-        var id = _pairs.Find(key);
+        var key = ((ulong)(uint)prefix << 8) | symbol;
+        var id = _pairs.Find(key, 0);
         long count;
         var isNew = false;
         if (id >= 0)
@@ -35,7 +35,7 @@ internal sealed class PostfixCounts
         }
         else if (makeNew)
         {
-            id = _pairs.Add(key);
+            id = _pairs.Add(key, 0);
             if (id >= _pairCounts.Length)
             {
                 Array.Resize(ref _pairCounts, _pairCounts.Length * 2);

@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using QrngAppliance.Entropy.Assessment;
+using QrngAppliance.Entropy.Assessment.Iid;
+using QrngAppliance.Entropy.Assessment.Restart;
 
 namespace QrngAppliance.Cli;
 
@@ -14,7 +18,7 @@ public sealed class AssessCommand : ICliCommand
 
     public string Usage =>
         """
-        usage: qrng assess FILE --bits N [--non-iid] [--iid] [--restart] [--json] [--raw-bytes] [--seed S] [--threads T]
+        usage: qrng assess FILE --bits N [--non-iid] [--iid] [--restart --h-i H] [--json] [--raw-bytes] [--seed S] [--threads T]
 
         Assesses the min-entropy of the samples in FILE as SP 800-90B prescribes and NIST's reference tool computes it.
           FILE          one sample per byte, the symbol in the low N bits (NIST's format)
@@ -22,16 +26,18 @@ public sealed class AssessCommand : ICliCommand
           --raw-bytes   FILE holds packed bytes: split them into N-bit samples, most significant bits first
           --non-iid     the ten §6.3 estimators: H_original, H_bitstring, H_assessed (the default)
           --iid         the §5 IID tests: chi-square, LRS and the 10,000-shuffle permutation test
-          --restart     the §3.1.4 restart test; FILE is a 1000x1000 restart matrix (row i = restart i)
+          --restart     the §3.1.4 restart test; FILE is a 1000x1000 restart matrix (row i = restart i);
+                        rows and columns get the non-IID estimators, or the IID track with --iid
+          --h-i H       the initial entropy estimate H_I per sample for --restart
           --seed S      seed for the permutation test's shuffles (default: random), for reproducible runs
           --threads T   estimators run at once (default: all cores)
           --json        machine-readable output with the keys of expected_nist_90b.json
-        Exit codes: 0 assessed (IID verdict and restart sanity check passed when asked), 1 a test failed, 2 bad input.
+        Exit codes: 0 assessed, 1 the data is not IID (--iid) or failed the restart test (--restart), 2 bad input.
         """;
 
     public IReadOnlyList<string> Flags { get; } = ["--non-iid", "--iid", "--restart", "--json", "--raw-bytes"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--bits", "--seed", "--threads"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--bits", "--seed", "--threads", "--h-i"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
@@ -45,30 +51,79 @@ public sealed class AssessCommand : ICliCommand
         var bits = args.Int32("--bits", 8, 1, 8);
         var threads = args.Int32("--threads", 0, 1, 256);
         var json = args.Flag("--json");
-        var runNonIid = args.Flag("--non-iid") || !(args.Flag("--iid") || args.Flag("--restart"));
+        var restart = args.Flag("--restart");
+        var runIid = args.Flag("--iid");
+        var runNonIid = args.Flag("--non-iid") || !(runIid || restart);
+        var seed = ParseSeed(args.Value("--seed"));
+        double? hI = null;
+        if (restart)
+        {
+            hI = ParseEntropy(args.Value("--h-i") ?? throw new UsageException("--restart needs --h-i H (the initial entropy estimate)"), bits);
+        }
+        else if (args.Value("--h-i") is not null)
+        {
+            throw new UsageException("--h-i is only used with --restart");
+        }
 
         var data = Load(path, bits, args.Flag("--raw-bytes"));
         var report = new AssessReport(path, data);
         var showProgress = context.OutputIsTerminal && !json;
 
-        if (runNonIid)
+        if (restart)
         {
-            var progress = showProgress ? new TerminalProgress(context.Error, "non-IID estimators") : null;
-            progress?.Start();
-            report.NonIid = await Task.Run(() => Guard(() => NonIidAssessment.Run(data, threads, progress, cancellationToken)), cancellationToken);
-            progress?.Finish();
-        }
+            if (data.Length != RestartTest.Rows * RestartTest.Columns)
+            {
+                throw new UsageException($"FILE '{path}' holds {data.Length} samples; a restart matrix holds {RestartTest.Rows * RestartTest.Columns}");
+            }
 
-        if (json)
-        {
-            await context.Out.WriteAsync(report.ToJson());
+            var progress = showProgress ? new TerminalProgress(context.Error, "restart test") : null;
+            progress?.Start();
+            report.Restart = await Task.Run(() => Guard(() => RestartTest.Run(data, hI!.Value, runIid, seed, threads, cancellationToken)), cancellationToken);
+            progress?.Finish();
         }
         else
         {
-            await context.Out.WriteAsync(report.ToText());
+            if (runNonIid)
+            {
+                var progress = showProgress ? new TerminalProgress(context.Error, "non-IID estimators") : null;
+                progress?.Start();
+                report.NonIid = await Task.Run(() => Guard(() => NonIidAssessment.Run(data, threads, progress, cancellationToken)), cancellationToken);
+                progress?.Finish();
+            }
+
+            if (runIid)
+            {
+                var progress = showProgress ? new TerminalProgress(context.Error, "IID permutation test") : null;
+                progress?.Start();
+                report.Iid = await Task.Run(() => Guard(() => IidAssessment.Run(data, seed, threads, progress, cancellationToken)), cancellationToken);
+                progress?.Finish();
+            }
         }
 
+        await context.Out.WriteAsync(json ? report.ToJson() : report.ToText());
         return report.Failed ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    private static ulong ParseSeed(string? text)
+    {
+        if (text is null)
+        {
+            return BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        }
+
+        return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seed)
+            ? seed
+            : throw new UsageException($"--seed must be a whole number from 0 to {ulong.MaxValue}, got '{text}'");
+    }
+
+    private static double ParseEntropy(string text, int bits)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var h) || double.IsNaN(h))
+        {
+            throw new UsageException($"--h-i must be a number of bits, got '{text}'");
+        }
+
+        return h >= 0 && h <= bits ? h : throw new UsageException($"--h-i must be between 0 and --bits ({bits}), got {text}");
     }
 
     private static SampleData Load(string path, int bits, bool packed)
