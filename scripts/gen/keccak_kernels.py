@@ -55,9 +55,9 @@ def render(vector):
         "#pragma warning disable IDE0059, IDE0047, IDE0048 // generated straight-line code keeps every assignment explicit",
     ]
     if vector:
-        lines += ["using System.Diagnostics;", "using System.Runtime.Intrinsics;", "using System.Runtime.Intrinsics.X86;"]
+        lines += ["using System.Diagnostics;", "using System.Runtime.CompilerServices;", "using System.Runtime.Intrinsics;", "using System.Runtime.Intrinsics.X86;"]
     else:
-        lines += ["using System.Numerics;"]
+        lines += ["using System.Numerics;", "using System.Runtime.CompilerServices;"]
     lines += ["", "namespace QrngAppliance.Mining.Sha3;", "", "internal static partial class Keccak", "{"]
     if vector:
         lines += [
@@ -67,6 +67,7 @@ def render(vector):
         ]
     else:
         lines += ["    /// <summary>Keccak-f[1600] (FIPS 202 §3.3) on 25 lanes.</summary>"]
+    lines.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
     lines.append(f"    internal static void Permute{'' if not vector else 'X4'}(Span<{t}> state)")
     lines.append("    {")
     if vector:

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -9,6 +10,7 @@ internal static partial class Sha3dKernels
     /// <summary>Four nonces per step, one per <see cref="Vector256{T}"/> lane of <see cref="Keccak.PermuteX4"/>.</summary>
     /// <remarks>Fast when <see cref="Avx2.IsSupported"/>; correct anywhere. <paramref name="count"/> is a multiple
     /// of 4 and <paramref name="candidates"/> holds at least 8 entries.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int ScanAvx2(ulong[] header, uint start, int count, uint topWordLimit, Span<uint> candidates, out int found)
     {
         Debug.Assert(count % 4 == 0 && candidates.Length >= 8, "whole batches and room for one");

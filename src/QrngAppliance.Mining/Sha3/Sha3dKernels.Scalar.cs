@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace QrngAppliance.Mining.Sha3;
 
@@ -26,6 +27,7 @@ internal static partial class Sha3dKernels
         return lanes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int ScanScalar(ulong[] header, uint start, int count, uint topWordLimit, Span<uint> candidates, out int found)
     {
         found = 0;
