@@ -6,6 +6,8 @@ public static class CliApp
     /// <summary>Every verb, in the order <c>qrng --help</c> lists them.</summary>
     public static IReadOnlyList<ICliCommand> Commands { get; } =
     [
+        new BenchCommand(),
+        new MineCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)
