@@ -113,13 +113,16 @@ class Gen:
         self.emit(f"{slot} = {' + '.join(var_terms)};")
         W[t] = ("var", slot)
 
-    def round(self, st, kw):
+    def round(self, st, kw, need_a=True):
+        """One round. The e-independent terms are summed first so the e -> e chain is Σ1 plus two adds;
+        need_a=False drops the new a when no later round can read it (measured: fewer ops on a busy port set)."""
         a, b, c, d, e, f, g, h = st
-        self.emit(f"t1 = {h} + Bsig1({e}) + Ch({e}, {f}, {g}) + {kw};")
-        self.emit(f"ab = {a} ^ {b};")
+        self.emit(f"t1 = ({h} + {kw}) + Ch({e}, {f}, {g}) + Bsig1({e});")
         self.emit(f"{d} += t1;")
-        self.emit(f"{h} = t1 + Bsig0({a}) + ((ab & bc) ^ {b});")
-        self.emit("bc = ab;")
+        if need_a:
+            self.emit(f"ab = {a} ^ {b};")
+            self.emit(f"{h} = t1 + (Bsig0({a}) + ((ab & bc) ^ {b}));")
+            self.emit("bc = ab;")
         return [h, a, b, c, d, e, f, g]
 
     def kw(self, W, t):
@@ -175,8 +178,9 @@ class Gen:
         # The final H7 is e after round 60 (h <- g <- f <- e over rounds 61..63): stop there.
         for t in range(16, 61):
             self.schedule_word(W, t)
+        # After round t, d holds the a of round t-3: the a of rounds 57..60 never reaches e of round 60.
         for t in range(1, 61):
-            st = self.round(st, self.kw(W, t))
+            st = self.round(st, self.kw(W, t), need_a=t < 57)
         self.emit(f"var h7 = {st[4]} + {self.lit(IV[7])};")
 
 
