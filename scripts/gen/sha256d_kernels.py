@@ -238,8 +238,15 @@ def render(vtype, lanes, isa, method, doc_remarks, helpers, check):
 
 
 def vector_helpers(v):
-    rot = lambda x, n: f"(({x} >>> {n}) | ({x} << {32 - n}))"
+    if v.startswith("Vector512"):
+        # vprord where AVX-512F exists; the shift pair keeps the kernel correct (and testable) elsewhere.
+        rot = lambda x, n: f"Ror({x}, {n})"
+    else:
+        rot = lambda x, n: f"(({x} >>> {n}) | ({x} << {32 - n}))"
     funcs = []
+    if v.startswith("Vector512"):
+        funcs.append(f"[MethodImpl(MethodImplOptions.AggressiveInlining)]\nprivate static {v} Ror({v} x, [ConstantExpected] byte n) =>\n"
+                     "    Avx512F.IsSupported ? Avx512F.RotateRight(x, n) : (x >>> n) | (x << (32 - n));")
     for name, body in (
         ("Bsig0", f"{rot('x', 2)} ^ {rot('x', 13)} ^ {rot('x', 22)}"),
         ("Bsig1", f"{rot('x', 6)} ^ {rot('x', 11)} ^ {rot('x', 25)}"),
@@ -247,7 +254,11 @@ def vector_helpers(v):
         ("Ssig1", f"{rot('x', 17)} ^ {rot('x', 19)} ^ (x >>> 10)"),
     ):
         funcs.append(f"[MethodImpl(MethodImplOptions.AggressiveInlining)]\nprivate static {v} {name}({v} x) => {body};")
-    funcs.append(f"[MethodImpl(MethodImplOptions.AggressiveInlining)]\nprivate static {v} Ch({v} e, {v} f, {v} g) => ((f ^ g) & e) ^ g;")
+    if v.startswith("Vector512"):
+        # Ch is a bitwise select; with AVX-512 it becomes one vpternlogd.
+        funcs.append(f"[MethodImpl(MethodImplOptions.AggressiveInlining)]\nprivate static {v} Ch({v} e, {v} f, {v} g) => Vector512.ConditionalSelect(e, f, g);")
+    else:
+        funcs.append(f"[MethodImpl(MethodImplOptions.AggressiveInlining)]\nprivate static {v} Ch({v} e, {v} f, {v} g) => ((f ^ g) & e) ^ g;")
     vs = v.split("<")[0]
     funcs.append("/// <summary>Byte swap of each 32-bit lane in two shift/mask steps (no cross-ISA shuffle needed).</summary>\n"
                  f"[MethodImpl(MethodImplOptions.AggressiveInlining)]\nprivate static {v} Bswap({v} x)\n{{\n"
@@ -307,8 +318,8 @@ def main():
         text = render(
             vtype, lanes, isa, method, remarks,
             {
-                "usings": ["using System.Diagnostics;", "using System.Numerics;", "using System.Runtime.CompilerServices;",
-                           "using System.Runtime.Intrinsics;", isa_using],
+                "usings": ["using System.Diagnostics;"] + (["using System.Diagnostics.CodeAnalysis;"] if lanes == 16 else [])
+                          + ["using System.Numerics;", "using System.Runtime.CompilerServices;", "using System.Runtime.Intrinsics;", isa_using],
                 "asserts": asserts,
                 "loop_setup": [f"var nonce = {vs}.Create(start) + {lane_init};",
                                f"var step = {vs}.Create({lanes}u);",
