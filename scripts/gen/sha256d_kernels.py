@@ -219,7 +219,12 @@ def render(vtype, lanes, isa, method, doc_remarks, helpers, check):
         lines.append(f"        {p}")
     lines.extend("        " + l for l in helpers["loop_setup"])
     lines.append(f"        {decl_type} a, b, c, d, e, f, g, h, t1, ab, bc, wn;")
-    lines.append(f"        var w = stackalloc {decl_type}[64];")
+    if decl_type == "uint":
+        lines.append(f"        var w = stackalloc {decl_type}[64];")
+    else:
+        # Vector-aligned so no schedule load or store splits across cache lines.
+        lines.append(f"        var wRaw = stackalloc byte[(64 * {lanes * 4}) + {lanes * 4}];")
+        lines.append(f"        var w = ({decl_type}*)(((nint)wRaw + {lanes * 4 - 1}) & ~(nint){lanes * 4 - 1});")
     lines.append(f"        for (var i = 0; i < count; i += {lanes})")
     lines.append("        {")
     for l in g.body:

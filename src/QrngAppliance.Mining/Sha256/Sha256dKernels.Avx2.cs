@@ -56,7 +56,8 @@ internal static partial class Sha256dKernels
         var step = Vector256.Create(8u);
         var limit = Vector256.Create(topWordLimit);
         Vector256<uint> a, b, c, d, e, f, g, h, t1, ab, bc, wn;
-        var w = stackalloc Vector256<uint>[64];
+        var wRaw = stackalloc byte[(64 * 32) + 32];
+        var w = (Vector256<uint>*)(((nint)wRaw + 31) & ~(nint)31);
         for (var i = 0; i < count; i += 8)
         {
             wn = Bswap(nonce);

@@ -57,7 +57,8 @@ internal static partial class Sha256dKernels
         var step = Vector512.Create(16u);
         var limit = Vector512.Create(topWordLimit);
         Vector512<uint> a, b, c, d, e, f, g, h, t1, ab, bc, wn;
-        var w = stackalloc Vector512<uint>[64];
+        var wRaw = stackalloc byte[(64 * 64) + 64];
+        var w = (Vector512<uint>*)(((nint)wRaw + 63) & ~(nint)63);
         for (var i = 0; i < count; i += 16)
         {
             wn = Bswap(nonce);
