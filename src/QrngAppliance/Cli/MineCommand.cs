@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -170,9 +171,9 @@ public sealed class MineCommand : ICliCommand
             stop.CancelAfter(TimeSpan.FromSeconds(seconds));
         }
 
-        var started = DateTime.UtcNow;
+        var stopwatch = Stopwatch.StartNew();
         await miner.RunAsync(stop.Token);
-        var elapsed = (DateTime.UtcNow - started).TotalSeconds;
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
         var stats = miner.Stats;
         if (json)
         {
