@@ -72,7 +72,11 @@ public sealed class PoolMiner
     private async Task SessionAsync(Stream stream, Action onSubscribed, CancellationToken cancellationToken)
     {
         await using var client = new StratumClient(stream);
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // The reader lives for the whole session so that shares in flight at shutdown still get their answer;
+        // mining stops on the caller's cancellation or when the session ends.
+        using var session = new CancellationTokenSource();
+        using var mining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Token);
         var changed = new SemaphoreSlim(0, int.MaxValue);
         StratumJob? job = null;
         var difficulty = 1.0;
@@ -106,8 +110,8 @@ public sealed class PoolMiner
         var reader = client.RunAsync(session.Token);
         try
         {
-            await client.SubscribeAsync(_options.UserAgent, session.Token).ConfigureAwait(false);
-            if (!await client.AuthorizeAsync(_options.User, _options.Password, session.Token).ConfigureAwait(false))
+            await client.SubscribeAsync(_options.UserAgent, mining.Token).ConfigureAwait(false);
+            if (!await client.AuthorizeAsync(_options.User, _options.Password, mining.Token).ConfigureAwait(false))
             {
                 throw new StratumException($"the pool refused worker '{_options.User}'");
             }
@@ -115,20 +119,21 @@ public sealed class PoolMiner
             Stats.Connected();
             onSubscribed();
             _log($"pool: subscribed, extranonce1 {client.Extranonce1}, extranonce2 size {client.Extranonce2Size}");
-            var mining = MineAsync(client, changed, () =>
+            var miner = MineAsync(client, changed, () =>
             {
                 lock (_gate)
                 {
                     current?.Dispose();
-                    current = CancellationTokenSource.CreateLinkedTokenSource(session.Token);
+                    current = CancellationTokenSource.CreateLinkedTokenSource(mining.Token);
                     return (job, difficulty, generation, current.Token);
                 }
-            }, session.Token);
+            }, mining.Token, session.Token);
 
-            // The reader ends the session (pool closed); mining only ends by cancellation.
-            await Task.WhenAny(reader, mining).ConfigureAwait(false);
+            // Either the pool closes the connection (reader ends) or the caller stops mining (miner ends after
+            // draining its submits); the other side is then stopped.
+            await Task.WhenAny(reader, miner).ConfigureAwait(false);
             await session.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(reader, mining).ConfigureAwait(false);
+            await Task.WhenAll(reader, miner).ConfigureAwait(false);
         }
         finally
         {
@@ -154,7 +159,8 @@ public sealed class PoolMiner
         StratumClient client,
         SemaphoreSlim changed,
         Func<(StratumJob? Job, double Difficulty, int Generation, CancellationToken Token)> snapshot,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        CancellationToken sessionToken)
     {
         var submits = new List<Task>();
         var seen = -1;
@@ -192,7 +198,7 @@ public sealed class PoolMiner
                         var share = new StratumShare(job.JobId, en2, job.NTime, found.Nonce);
                         lock (submits)
                         {
-                            submits.Add(SubmitAsync(client, share, found, difficulty, cancellationToken));
+                            submits.Add(SubmitAsync(client, share, found, difficulty, cancellationToken, sessionToken));
                         }
                     }, token).ConfigureAwait(false);
                     if (!report.Completed)
@@ -222,10 +228,13 @@ public sealed class PoolMiner
         }
     }
 
-    private async Task SubmitAsync(StratumClient client, StratumShare share, FoundNonce found, double difficulty, CancellationToken cancellationToken)
+    private async Task SubmitAsync(
+        StratumClient client, StratumShare share, FoundNonce found, double difficulty, CancellationToken stopToken, CancellationToken sessionToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A share found just before shutdown still gets its answer, within a short grace period.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
         timeout.CancelAfter(_options.SubmitTimeout);
+        using var grace = stopToken.Register(() => timeout.CancelAfter(_options.ShutdownGrace));
         try
         {
             var result = await client.SubmitAsync(_options.User, share, timeout.Token).ConfigureAwait(false);

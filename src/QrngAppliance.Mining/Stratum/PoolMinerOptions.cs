@@ -19,4 +19,7 @@ public sealed record PoolMinerOptions(string User, string Password)
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan SubmitTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long shares in flight may wait for the pool's answer once mining is stopped.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(2);
 }
