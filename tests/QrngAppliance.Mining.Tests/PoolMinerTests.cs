@@ -53,6 +53,39 @@ public sealed class PoolMinerTests
     }
 
     [Fact]
+    public async Task A_new_job_cancels_the_current_search_and_restarts_the_extranonce2_walk()
+    {
+        var v = StratumVectors.AcceptedShare;
+
+        // Job "a" (block 100000's work) has no difficulty-0.01 share in the window, so the miner keeps rolling
+        // extranonce2 until the pool announces job "1", whose first extranonce2 holds the real accepted share.
+        var jobA = StratumVectors.Compact(StratumVectors.Block100000.GetProperty("notify")).Replace("[\"1\",", "[\"a\",", StringComparison.Ordinal);
+        await using var pool = new FakeStratumPool(StratumVectors.Compact(v.GetProperty("subscribe_result")), 0.01, [jobA]);
+        var miner = NewMiner(pool, new PoolMinerOptions("tester.w1", "x") { NonceStart = 0x6ad37a07L - 1000, NonceCount = 2001 });
+        using var cts = new CancellationTokenSource();
+        var run = miner.RunAsync(cts.Token);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (miner.HashesDone < 3 * 2001 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, miner.Stats.Accepted + miner.Stats.Rejected);
+        await pool.NotifyAsync(StratumVectors.Compact(v.GetProperty("notify")));
+        while (miner.Stats.Accepted == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await cts.CancelAsync();
+        await run;
+        var share = Assert.Single(miner.Stats.Shares);
+        Assert.True(share.Result.Accepted);
+        Assert.Equal(("1", "00000000", 0x6ad37a07u), (share.Share.JobId, share.Share.Extranonce2, share.Share.Nonce));
+        Assert.Equal(2, miner.Stats.Jobs);
+    }
+
+    [Fact]
     public async Task A_dropped_connection_is_retried_and_mining_resumes()
     {
         var v = StratumVectors.AcceptedShare;

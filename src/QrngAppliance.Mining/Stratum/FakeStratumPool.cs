@@ -23,6 +23,8 @@ public sealed class FakeStratumPool : IAsyncDisposable
     private readonly ConcurrentQueue<string> _received = new();
     private readonly ConcurrentDictionary<string, byte> _seenShares = new();
     private readonly ConcurrentBag<TcpClient> _clients = [];
+    private readonly ConcurrentDictionary<string, StratumJob> _jobs = new();
+    private readonly ConcurrentDictionary<int, Func<string, Task>> _sessions = new();
     private readonly Task _acceptLoop;
     private long _accepted;
     private long _rejected;
@@ -39,8 +41,11 @@ public sealed class FakeStratumPool : IAsyncDisposable
         Extranonce2Size = parsed[2]!.GetValue<int>();
         Difficulty = difficulty;
         NotifyLines = notifyLines;
-        Jobs = notifyLines.Select(l => StratumJob.FromNotifyParams(JsonDocument.Parse(l).RootElement.GetProperty("params").Clone()))
-            .ToDictionary(j => j.JobId);
+        foreach (var line in notifyLines)
+        {
+            AddJob(line);
+        }
+
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
@@ -59,7 +64,7 @@ public sealed class FakeStratumPool : IAsyncDisposable
 
     public IReadOnlyList<string> NotifyLines { get; }
 
-    public IReadOnlyDictionary<string, StratumJob> Jobs { get; }
+    public IReadOnlyDictionary<string, StratumJob> Jobs => _jobs;
 
     /// <summary>When set, only this worker name may authorize.</summary>
     public string? RequiredUser { get; init; }
@@ -75,6 +80,16 @@ public sealed class FakeStratumPool : IAsyncDisposable
     public long Rejected => Interlocked.Read(ref _rejected);
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Sends new work to every authorized miner, as a pool does when the chain tip moves.</summary>
+    public async Task NotifyAsync(string notifyLine)
+    {
+        AddJob(notifyLine);
+        foreach (var send in _sessions.Values)
+        {
+            await send(notifyLine).ConfigureAwait(false);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -162,6 +177,8 @@ public sealed class FakeStratumPool : IAsyncDisposable
                             {
                                 return;
                             }
+
+                            _sessions[connection] = SendAsync;
                         }
 
                         break;
@@ -189,6 +206,16 @@ public sealed class FakeStratumPool : IAsyncDisposable
         {
             // A miner that goes away, or the pool stopping, ends the connection.
         }
+        finally
+        {
+            _sessions.TryRemove(connection, out _);
+        }
+    }
+
+    private void AddJob(string notifyLine)
+    {
+        var job = StratumJob.FromNotifyParams(JsonDocument.Parse(notifyLine).RootElement.GetProperty("params").Clone());
+        _jobs[job.JobId] = job;
     }
 
     private (int, string) Check(JsonArray p)
