@@ -5,7 +5,7 @@ namespace QrngAppliance.Mining.Search;
 
 /// <summary>CPU seconds of the calling thread (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>), so hash rates stay
 /// meaningful on a machine shared with other work.</summary>
-public static partial class ThreadCpuTime
+internal static partial class ThreadCpuTime
 {
     private const int ClockThreadCpuTimeId = 3;
 
