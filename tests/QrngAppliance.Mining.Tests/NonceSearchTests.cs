@@ -80,7 +80,7 @@ public sealed class NonceSearchTests
         var search = new NonceSearch(NonceKernels.Create(MiningAlgorithm.Sha256d, KernelIsa.Scalar), 2, new FixedSeedSource("pulse"));
         using var cts = new CancellationTokenSource();
         var task = search.SearchAsync(HeaderVector.At(1).Header, Target.FromCompact(0x1d00ffff), 0, 1L << 32, null, cts.Token);
-        while (search.HashesDone == 0)
+        while (search.HashesDone == 0 && !task.IsCompleted)
         {
             await Task.Delay(5);
         }
