@@ -69,7 +69,19 @@ public sealed class MineCommand : ICliCommand
         var json = args.Flag("--json");
 
         var search = new NonceSearch(kernel, MiningArgs.Threads(args), new OsNonceSeedSource());
-        var report = await search.SearchAsync(header, target, start, count, null, cancellationToken);
+        var searching = search.SearchAsync(header, target, start, count, null, cancellationToken);
+        if (context.OutputIsTerminal && !json)
+        {
+            // Progress on a terminal only (DESIGN "Command line"): once a second, on stderr.
+            while (await Task.WhenAny(searching, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)) != searching)
+            {
+                await context.Error.WriteAsync($"\rmine: {search.HashesDone} of {count} nonces ({100.0 * search.HashesDone / count:F1} %)");
+            }
+
+            await context.Error.WriteLineAsync();
+        }
+
+        var report = await searching;
         if (json)
         {
             await context.Out.WriteLineAsync(JsonSerializer.Serialize(new
