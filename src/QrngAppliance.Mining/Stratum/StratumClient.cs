@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace QrngAppliance.Mining.Stratum;
+
+/// <summary>
+/// One Stratum v1 session over a transport: newline-delimited JSON-RPC. <see cref="RunAsync"/> reads lines and
+/// dispatches responses and the pool's <c>mining.notify</c> / <c>mining.set_difficulty</c>; requests wait for
+/// their response by id. Request ids follow cpuminer: 1 subscribe, 2 authorize, submits from 4.
+/// </summary>
+public sealed class StratumClient : IAsyncDisposable
+{
+    private readonly Stream _transport;
+    private readonly bool _leaveOpen;
+    private readonly StreamReader _reader;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    private long _nextSubmitId = 3;
+
+    public StratumClient(Stream transport, bool leaveOpen = false)
+    {
+        _transport = transport;
+        _leaveOpen = leaveOpen;
+        _reader = new StreamReader(transport, new UTF8Encoding(false), false, 4096, leaveOpen: true);
+    }
+
+    /// <summary>Raised on the reader for every <c>mining.notify</c>.</summary>
+    public event Action<StratumJob>? JobReceived;
+
+    /// <summary>Raised on the reader for every <c>mining.set_difficulty</c>.</summary>
+    public event Action<double>? DifficultyChanged;
+
+    public string Extranonce1 { get; private set; } = string.Empty;
+
+    public int Extranonce2Size { get; private set; }
+
+    /// <summary>Reads until the pool closes the connection (then throws <see cref="IOException"/>) or cancellation.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var line = await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
+                    ?? throw new IOException("the pool closed the connection");
+                if (line.Length > 0)
+                {
+                    Dispatch(line);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in _pending.Values)
+            {
+                pending.TrySetException(e);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary><c>mining.subscribe</c>; keeps extranonce1 and the extranonce2 size from the result.</summary>
+    public async Task SubscribeAsync(string userAgent, CancellationToken cancellationToken)
+    {
+        JsonElement result;
+        try
+        {
+            result = await RequestAsync(1, "mining.subscribe", [userAgent], cancellationToken).ConfigureAwait(false);
+        }
+        catch (StratumRequestException e)
+        {
+            throw new StratumException($"mining.subscribe refused: {e.Code} {e.Message}");
+        }
+
+        if (result.ValueKind != JsonValueKind.Array || result.GetArrayLength() < 3)
+        {
+            throw new StratumException($"mining.subscribe result is not [subscriptions, extranonce1, extranonce2_size]: {result.GetRawText()}");
+        }
+
+        var en1 = result[1].GetString() ?? string.Empty;
+        if (en1.Length % 2 != 0 || !en1.All(char.IsAsciiHexDigit))
+        {
+            throw new StratumException($"extranonce1 is not hex: '{en1}'");
+        }
+
+        var size = result[2].GetInt32();
+        if (size is < 1 or > 8)
+        {
+            throw new StratumException($"extranonce2_size {size} is outside 1..8");
+        }
+
+        Extranonce1 = en1.ToLowerInvariant();
+        Extranonce2Size = size;
+    }
+
+    /// <summary><c>mining.authorize</c>; true when the pool accepted the worker.</summary>
+    public async Task<bool> AuthorizeAsync(string user, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await RequestAsync(2, "mining.authorize", [user, password], cancellationToken).ConfigureAwait(false);
+            return result.ValueKind == JsonValueKind.True;
+        }
+        catch (StratumRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary><c>mining.submit</c>; the result keeps the pool's error code for rejected shares.</summary>
+    public async Task<SubmitResult> SubmitAsync(string worker, StratumShare share, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextSubmitId);
+        try
+        {
+            var result = await SendAsync(id, share.ToSubmitJson(id, worker), cancellationToken).ConfigureAwait(false);
+            return result.ValueKind == JsonValueKind.True ? SubmitResult.Ok : new SubmitResult(false, 0, "pool answered false");
+        }
+        catch (StratumRequestException e)
+        {
+            return new SubmitResult(false, e.Code, e.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        _writeLock.Dispose();
+        if (!_leaveOpen)
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task<JsonElement> RequestAsync(long id, string method, string[] parameters, CancellationToken cancellationToken)
+    {
+        var line = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["method"] = method,
+            ["params"] = parameters,
+        });
+        return SendAsync(id, line, cancellationToken);
+    }
+
+    private async Task<JsonElement> SendAsync(long id, string line, CancellationToken cancellationToken)
+    {
+        var pending = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = pending;
+        try
+        {
+            var bytes = Encoding.UTF8.GetBytes(line + "\n");
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _transport.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+
+            return await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    private void Dispatch(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        if (root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String)
+        {
+            var p = root.TryGetProperty("params", out var ps) ? ps : default;
+            switch (method.GetString())
+            {
+                case "mining.notify":
+                    JobReceived?.Invoke(StratumJob.FromNotifyParams(p));
+                    break;
+                case "mining.set_difficulty":
+                    DifficultyChanged?.Invoke(p[0].GetDouble());
+                    break;
+                default:
+                    // client.reconnect, client.show_message, mining.set_extranonce: not used by this miner.
+                    break;
+            }
+
+            return;
+        }
+
+        if (!root.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.Number
+            || !_pending.TryGetValue(idElement.GetInt64(), out var pending))
+        {
+            return;
+        }
+
+        if (root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
+        {
+            // Stratum errors are [code, "message", traceback]; some pools send an object or a string.
+            var code = error.ValueKind == JsonValueKind.Array && error.GetArrayLength() > 0 && error[0].ValueKind == JsonValueKind.Number
+                ? error[0].GetInt32()
+                : 20;
+            var message = error.ValueKind == JsonValueKind.Array && error.GetArrayLength() > 1
+                ? error[1].ToString()
+                : error.ToString();
+            pending.TrySetException(new StratumRequestException(code, message));
+            return;
+        }
+
+        pending.TrySetResult(root.TryGetProperty("result", out var result) ? result.Clone() : default);
+    }
+
+    private sealed class StratumRequestException(int code, string message) : Exception(message)
+    {
+        public int Code { get; } = code;
+    }
+
+    internal static string Extranonce2Hex(ulong counter, int size)
+    {
+        // Big-endian hex of the counter in exactly size bytes: 0x0602 with size 2 is "0602".
+        var hex = counter.ToString("x16", CultureInfo.InvariantCulture);
+        return hex[(16 - (2 * size))..];
+    }
+}

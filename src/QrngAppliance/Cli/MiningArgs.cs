@@ -1,0 +1,37 @@
+using QrngAppliance.Mining.Kernels;
+
+namespace QrngAppliance.Cli;
+
+/// <summary>The <c>--algo</c>, <c>--kernel</c> and <c>--threads</c> options shared by bench and mine.</summary>
+internal static class MiningArgs
+{
+    internal static MiningAlgorithm Algorithm(CommandArgs args) =>
+        args.Choice("--algo", "sha256d", "sha256d", "sha3d") == "sha3d" ? MiningAlgorithm.Sha3d : MiningAlgorithm.Sha256d;
+
+    /// <summary>The requested kernel, or null for <c>auto</c>.</summary>
+    internal static KernelIsa? Kernel(CommandArgs args) => args.Choice("--kernel", "auto", "auto", "scalar", "avx2", "avx512", "shani") switch
+    {
+        "scalar" => KernelIsa.Scalar,
+        "avx2" => KernelIsa.Avx2,
+        "avx512" => KernelIsa.Avx512,
+        "shani" => KernelIsa.ShaNi,
+        _ => null,
+    };
+
+    internal static int Threads(CommandArgs args) => args.Int32("--threads", Environment.ProcessorCount, 1, 1024);
+
+    /// <summary>The requested kernel, refusing one that cannot run at speed here; auto picks the best.</summary>
+    internal static NonceKernel CreateKernel(MiningAlgorithm algorithm, KernelIsa? isa)
+    {
+        if (isa is null)
+        {
+            return NonceKernels.Best(algorithm);
+        }
+
+        return NonceKernels.WhyUnavailable(algorithm, isa.Value) is { } reason
+            ? throw new UsageException($"--kernel {isa.Value.ToString().ToLowerInvariant()}: {reason}")
+            : NonceKernels.Create(algorithm, isa.Value);
+    }
+
+    internal static string Lower(this Enum value) => value.ToString().ToLowerInvariant();
+}
