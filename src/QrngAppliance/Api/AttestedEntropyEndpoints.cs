@@ -20,7 +20,7 @@ public static partial class AttestedEntropyEndpoints
 
     public static void MapAttestedEntropyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/entropy/attested", async (HttpContext context, BearerTokens tokens, AttestedConsumption consumption, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/entropy/attested", async (HttpContext context, BearerTokens tokens, AttestedConsumption consumption, PulseChain chain, CancellationToken cancellationToken) =>
         {
             if (tokens.Authorize(context.Request, BearerTokens.ConsumeScope) is { } denied)
             {
@@ -53,10 +53,10 @@ public static partial class AttestedEntropyEndpoints
                     statusCode: StatusCodes.Status409Conflict);
             }
 
-            return await ProofResultAsync(context, consumption, result.Record, cancellationToken);
+            return await ProofResultAsync(context, consumption, chain, result.Record, cancellationToken);
         });
 
-        app.MapGet("/v1/proofs/{requestId}", async (string requestId, HttpContext context, BearerTokens tokens, AttestedConsumption consumption, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/proofs/{requestId}", async (string requestId, HttpContext context, BearerTokens tokens, AttestedConsumption consumption, PulseChain chain, CancellationToken cancellationToken) =>
         {
             if (tokens.Authorize(context.Request, BearerTokens.ConsumeScope) is { } denied)
             {
@@ -69,14 +69,16 @@ public static partial class AttestedEntropyEndpoints
             }
 
             return await consumption.Ledger.FindAsync(ConsumptionKind.Attested, requestId, cancellationToken) is { } record
-                ? await ProofResultAsync(context, consumption, record, cancellationToken)
+                ? await ProofResultAsync(context, consumption, chain, record, cancellationToken)
                 : ApiError.NotFound($"no consumption with request_id '{requestId}'");
         });
     }
 
-    private static async Task<IResult> ProofResultAsync(HttpContext context, AttestedConsumption consumption, ConsumptionRecord record, CancellationToken cancellationToken) =>
+    private static async Task<IResult> ProofResultAsync(HttpContext context, AttestedConsumption consumption, PulseChain chain, ConsumptionRecord record, CancellationToken cancellationToken) =>
         await consumption.ProveAsync(record, cancellationToken) is { } proof
-            ? Results.Json(ProofBundle.From(proof), ApiJson.Options)
+            ? Results.Json(
+                ProofBundle.From(proof, [.. chain.Signers.Select(s => new KeyView(s.Algorithm, Convert.ToHexStringLower(s.KeyId), Convert.ToBase64String(s.PublicKey)))]),
+                ApiJson.Options)
             : Unavailable(context, "the leaves are spent for this request_id, but no pulse covers them yet; repeat the request to get the proof");
 
     private static IResult Unavailable(HttpContext context, string message)

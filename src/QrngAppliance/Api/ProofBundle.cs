@@ -7,7 +7,8 @@ namespace QrngAppliance.Api;
 /// <summary>
 /// The proof bundle of <c>POST /v1/entropy/attested</c> and <c>GET /v1/proofs/{request_id}</c>
 /// (docs/proof-format.md, "Proof bundle"). <see cref="Entropy"/> is hex; <see cref="PulseEncoded"/> is the
-/// pulse's stored form in base64, which <c>qrng verify --proof</c> checks the signatures on.
+/// pulse's stored form in base64, which <c>qrng verify --proof</c> checks the signatures on; <see cref="Keys"/>
+/// are the signing keys as <c>GET /v1/keys</c> lists them (a verifier should pin its own, via --chain-info).
 /// </summary>
 public sealed record ProofBundle(
     int Version,
@@ -17,11 +18,13 @@ public sealed record ProofBundle(
     IReadOnlyList<ProofLeafView> Leaves,
     PulseView Pulse,
     string PulseEncoded,
+    IReadOnlyList<KeyView> Keys,
     ConsumptionView Consumption)
 {
     public const int CurrentVersion = 1;
 
-    public static ProofBundle From(AttestedProof proof) => new(
+    /// <param name="keys">The appliance's signing keys, for a verifier without pinned chain info.</param>
+    public static ProofBundle From(AttestedProof proof, IReadOnlyList<KeyView> keys) => new(
         CurrentVersion,
         proof.Record.RequestId,
         proof.Record.Bytes,
@@ -29,6 +32,7 @@ public sealed record ProofBundle(
         [.. proof.Leaves.Select(ProofLeafView.From)],
         PulseView.From(proof.Pulse),
         Convert.ToBase64String(PulseCodec.Encode(proof.Pulse)),
+        keys,
         new ConsumptionView(proof.Record.RequestId, proof.Record.Bytes, proof.Record.LeafIndexes, proof.Record.ConsumedAt, proof.Pulse.Seq));
 }
 

@@ -9,6 +9,8 @@ public static class CliApp
         new RunCommand(),
         new AssessCommand(),
         new StakeCommand(),
+        new VerifyCommand(),
+        new TokenCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)
