@@ -58,7 +58,7 @@ public static class ApplianceHost
         var chain = await PulseChain.LoadAsync(journal, pool, registry, signers, time, applianceId, cancellationToken);
         // The consumption ledger shares the journal's SQLite file unless a PostgreSQL one is configured.
         IConsumptionLedger ledger = options.LedgerPostgres is { } pg
-            ? await PostgresConsumptionLedger.OpenAsync(pg, cancellationToken: cancellationToken)
+            ? await PostgresConsumptionLedger.OpenAsync(pg, options.LedgerPostgresSchema, cancellationToken)
             : await SqliteConsumptionLedger.OpenAsync(journal.Path, cancellationToken);
         var consumption = new AttestedConsumption(pool, chain, journal, ledger, time, TimeSpan.FromSeconds(options.PulsePeriodSeconds));
         // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way.

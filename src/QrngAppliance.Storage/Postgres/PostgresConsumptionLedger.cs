@@ -7,8 +7,9 @@ namespace QrngAppliance.Storage.Postgres;
 /// <summary>
 /// The consumption ledger on PostgreSQL (Npgsql), for appliances that keep their records on a server. Same
 /// tables and guarantees as <see cref="Sqlite.SqliteConsumptionLedger"/>: the primary key on leaf_index is
-/// what makes a second spend impossible, even between appliances sharing the database, and every write is one
-/// transaction committed with the server's default synchronous_commit = on.
+/// what makes a second spend impossible, even between processes, and every write is one transaction committed
+/// with the server's default synchronous_commit = on. Leaf indexes are one appliance's log positions, so each
+/// appliance needs its own schema.
 /// </summary>
 public sealed partial class PostgresConsumptionLedger : IConsumptionLedger
 {

@@ -30,4 +30,7 @@ public sealed class ApplianceOptions
     /// journal's SQLite file under <see cref="DataDir"/>.
     /// </summary>
     public string? LedgerPostgres { get; set; }
+
+    /// <summary>The PostgreSQL schema of this appliance's ledger (leaf indexes are per appliance). Default <c>qrng</c>.</summary>
+    public string LedgerPostgresSchema { get; set; } = "qrng";
 }

@@ -74,7 +74,15 @@ public static partial class ApplianceOptionsValidator
         {
             throw new ConfigurationException($"{p}:LedgerPostgres", "must be an Npgsql connection string or absent");
         }
+
+        if (!SchemaPattern().IsMatch(options.LedgerPostgresSchema))
+        {
+            throw new ConfigurationException($"{p}:LedgerPostgresSchema", $"must be 1-63 characters of a-z, 0-9 or '_', not starting with a digit, got '{options.LedgerPostgresSchema}'");
+        }
     }
+
+    [GeneratedRegex(@"^[a-z_][a-z0-9_]{0,62}\z")]
+    private static partial Regex SchemaPattern();
 
     [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
     private static partial Regex Sha256Pattern();
