@@ -53,6 +53,11 @@ public sealed class AttestedConsumption
             {
                 // Unreachable while leaves are offered once; if it ever happens, skipping is the safe side.
             }
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException)
+            {
+                // Unrecorded means unusable: the DRBG keeps its current seed while that is allowed, else refuses.
+                return null;
+            }
         }
 
         return null;
