@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 ./scripts/install-test-deps.sh
 if [[ -x scripts/install-test-npm.sh ]]; then ./scripts/install-test-npm.sh; fi
+# The PostgreSQL ledger tests read QRNG_TEST_POSTGRES; they fail (not skip) when it is set but unreachable.
+eval "$(./scripts/start-test-postgres.sh)"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

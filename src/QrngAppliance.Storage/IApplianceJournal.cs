@@ -14,6 +14,9 @@ public interface IApplianceJournal : IAsyncDisposable
     /// <summary>All stored leaves in index order.</summary>
     IAsyncEnumerable<StoredLeaf> ReadLeavesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>One stored leaf, or null when <paramref name="index"/> is not in the journal (proof bundles read leaf data here).</summary>
+    Task<StoredLeaf?> LeafAsync(long index, CancellationToken cancellationToken = default);
+
     /// <summary>Appends a pulse; its seq must be one more than the last stored.</summary>
     Task AppendPulseAsync(Pulse pulse, CancellationToken cancellationToken = default);
 

@@ -8,6 +8,8 @@ using QrngAppliance.Metrics;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Proofs.Signing;
 using QrngAppliance.Storage;
+using QrngAppliance.Storage.Consumption;
+using QrngAppliance.Storage.Postgres;
 using QrngAppliance.Storage.Sqlite;
 using QrngAppliance.Systemd;
 
@@ -54,7 +56,13 @@ public static class ApplianceHost
         var pool = await AttestedPool.LoadAsync(journal, metrics, options.PoolCapacity, cancellationToken);
         var registry = new SourceRegistry();
         var chain = await PulseChain.LoadAsync(journal, pool, registry, signers, time, applianceId, cancellationToken);
-        var drbg = new PooledCtrDrbg(() => pool.Pool.TryTake()?.Block.Data, time);
+        // The consumption ledger shares the journal's SQLite file unless a PostgreSQL one is configured.
+        IConsumptionLedger ledger = options.LedgerPostgres is { } pg
+            ? await PostgresConsumptionLedger.OpenAsync(pg, options.LedgerPostgresSchema, cancellationToken)
+            : await SqliteConsumptionLedger.OpenAsync(journal.Path, cancellationToken);
+        var consumption = new AttestedConsumption(pool, chain, journal, ledger, time, TimeSpan.FromSeconds(options.PulsePeriodSeconds));
+        // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way.
+        var drbg = new PooledCtrDrbg(consumption.TakeReseedBlock, time);
 
         var services = builder.Services;
         services.AddSingleton<IApplianceJournal>(journal);
@@ -71,6 +79,8 @@ public static class ApplianceHost
         services.AddSingleton(registry);
         services.AddSingleton(chain);
         services.AddSingleton(drbg);
+        services.AddSingleton(consumption);
+        services.AddSingleton(new BearerTokens(options.Tokens));
         services.AddSingleton(Options.Create(options));
         foreach (var definition in definitions)
         {
@@ -93,7 +103,9 @@ public static class ApplianceHost
         app.MapHealthEndpoints();
         app.MapEntropyEndpoints();
         app.MapPulseEndpoints();
+        app.MapAttestedEntropyEndpoints();
         app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() => ledger.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 }

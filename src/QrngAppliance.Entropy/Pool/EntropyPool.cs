@@ -79,5 +79,35 @@ public sealed class EntropyPool
         return leaf;
     }
 
+    /// <summary>
+    /// Takes the <paramref name="count"/> oldest leaves at once, or none (null) when fewer are pooled: a request
+    /// that cannot be served whole must not strand leaves it took out of the pool.
+    /// </summary>
+    public IReadOnlyList<PoolLeaf>? TryTake(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        TaskCompletionSource signal;
+        var taken = new List<PoolLeaf>(count);
+        lock (_lock)
+        {
+            if (_leaves.Count < count)
+            {
+                return null;
+            }
+
+            while (taken.Count < count)
+            {
+                taken.Add(_leaves.Dequeue());
+            }
+
+            _taken += count;
+            signal = _spaceFreed;
+            _spaceFreed = NewSignal();
+        }
+
+        signal.TrySetResult();
+        return taken;
+    }
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

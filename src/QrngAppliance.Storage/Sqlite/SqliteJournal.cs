@@ -114,6 +114,22 @@ public sealed class SqliteJournal : IApplianceJournal
         }
     }
 
+    public async Task<StoredLeaf?> LeafAsync(long index, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT data FROM leaves WHERE idx = $idx";
+            cmd.Parameters.AddWithValue("$idx", index);
+            return await cmd.ExecuteScalarAsync(cancellationToken) is byte[] data ? new StoredLeaf(index, data) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async Task AppendPulseAsync(Pulse pulse, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);

@@ -11,6 +11,8 @@ public static class CliApp
         new StakeCommand(),
         new BenchCommand(),
         new MineCommand(),
+        new VerifyCommand(),
+        new TokenCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)

@@ -21,4 +21,16 @@ public sealed class ApplianceOptions
     public int PoolCapacity { get; set; } = 4096;
 
     public List<SourceOptions> Sources { get; set; } = [];
+
+    /// <summary>API bearer tokens, stored as SHA-256 hashes only (<c>qrng token new</c> prints one).</summary>
+    public List<TokenOptions> Tokens { get; set; } = [];
+
+    /// <summary>
+    /// Npgsql connection string of a PostgreSQL consumption ledger. Default (null): the ledger lives in the
+    /// journal's SQLite file under <see cref="DataDir"/>.
+    /// </summary>
+    public string? LedgerPostgres { get; set; }
+
+    /// <summary>The PostgreSQL schema of this appliance's ledger (leaf indexes are per appliance). Default <c>qrng</c>.</summary>
+    public string LedgerPostgresSchema { get; set; } = "qrng";
 }

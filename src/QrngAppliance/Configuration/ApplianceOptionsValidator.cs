@@ -53,7 +53,42 @@ public static partial class ApplianceOptionsValidator
                 throw new ConfigurationException($"{key}:Path", "is required");
             }
         }
+
+        for (var i = 0; i < options.Tokens.Count; i++)
+        {
+            var t = options.Tokens[i];
+            var key = $"{p}:Tokens:{i}";
+            if (!Sha256Pattern().IsMatch(t.Sha256))
+            {
+                // Never echo the value: a pasted token instead of its hash would end up in a log.
+                throw new ConfigurationException($"{key}:Sha256", "must be the 64-hex-digit SHA-256 of the token (qrng token new prints it), not the token");
+            }
+
+            if (t.Scopes.Count == 0 || t.Scopes.Any(s => !ScopePattern().IsMatch(s)))
+            {
+                throw new ConfigurationException($"{key}:Scopes", "must list one or more scopes such as entropy:consume");
+            }
+        }
+
+        if (options.LedgerPostgres is { } pg && string.IsNullOrWhiteSpace(pg))
+        {
+            throw new ConfigurationException($"{p}:LedgerPostgres", "must be an Npgsql connection string or absent");
+        }
+
+        if (!SchemaPattern().IsMatch(options.LedgerPostgresSchema))
+        {
+            throw new ConfigurationException($"{p}:LedgerPostgresSchema", $"must be 1-63 characters of a-z, 0-9 or '_', not starting with a digit, got '{options.LedgerPostgresSchema}'");
+        }
     }
+
+    [GeneratedRegex(@"^[a-z_][a-z0-9_]{0,62}\z")]
+    private static partial Regex SchemaPattern();
+
+    [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
+    private static partial Regex Sha256Pattern();
+
+    [GeneratedRegex(@"^[a-z]+:[a-z]+\z")]
+    private static partial Regex ScopePattern();
 
     [GeneratedRegex("^[a-z0-9_.-]{1,64}$")]
     private static partial Regex IdPattern();

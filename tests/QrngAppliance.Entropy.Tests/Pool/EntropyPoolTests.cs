@@ -97,6 +97,27 @@ public sealed class EntropyPoolTests
     public void Capacity_below_one_is_rejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new EntropyPool(0));
 
+    [Fact]
+    public async Task Taking_several_is_all_or_nothing_and_frees_space_for_a_waiting_producer()
+    {
+        var pool = new EntropyPool(3);
+        for (var i = 0; i < 3; i++)
+        {
+            await pool.AddAsync(Leaf(i), CancellationToken.None);
+        }
+
+        var blocked = pool.AddAsync(Leaf(3), CancellationToken.None).AsTask();
+        Assert.Null(pool.TryTake(4)); // too few: nothing taken
+        Assert.Equal(3, pool.Depth);
+        Assert.False(blocked.IsCompleted);
+
+        Assert.Equal([0L, 1L], pool.TryTake(2)!.Select(l => l.Index));
+        await blocked.WaitAsync(s_patience);
+        Assert.Equal(2, pool.Depth);
+        Assert.Equal(2, pool.TotalTaken);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.TryTake(0));
+    }
+
     private static PoolLeaf Leaf(long index) =>
         new(index, new ConditionedBlock(new byte[32], "s", (ulong)index, 256));
 }

@@ -39,7 +39,7 @@ internal sealed class RunningAppliance : IAsyncDisposable
     /// <summary>Every window released to the conditioner, in order.</summary>
     public ConcurrentQueue<ReleasedWindow> Released { get; }
 
-    public static async Task<RunningAppliance> StartAsync(string? dataDir = null, int bytesPerSecond = 32_000, double pulsePeriodSeconds = 0.2, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<RunningAppliance> StartAsync(string? dataDir = null, int bytesPerSecond = 32_000, double pulsePeriodSeconds = 0.2, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<TokenOptions>? tokens = null, Action<ApplianceOptions>? configureOptions = null)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("qrng-it-").FullName;
@@ -51,7 +51,9 @@ internal sealed class RunningAppliance : IAsyncDisposable
             PulsePeriodSeconds = pulsePeriodSeconds,
             PoolCapacity = 1_000_000, // tests watch the source keep reading; a full pool would pause it
             Sources = [new SourceOptions { Id = "truerng0", Profile = "truerng-v3", Path = link }],
+            Tokens = [.. tokens ?? []],
         };
+        configureOptions?.Invoke(options);
         var resolver = DeviceSourceResolver.Load(null);
         var released = new ConcurrentQueue<ReleasedWindow>();
         var app = await ApplianceHost.BuildAsync(

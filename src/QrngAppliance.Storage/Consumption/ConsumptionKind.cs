@@ -1,0 +1,11 @@
+namespace QrngAppliance.Storage.Consumption;
+
+/// <summary>Who spent leaves. Request ids are unique per kind, so a client id can never collide with an internal one.</summary>
+public enum ConsumptionKind
+{
+    /// <summary><c>POST /v1/entropy/attested</c>: leaves handed to a client with a proof.</summary>
+    Attested,
+
+    /// <summary>A leaf taken by the CTR_DRBG to reseed (request id <c>drbg-reseed-&lt;leaf index&gt;</c>).</summary>
+    DrbgReseed,
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using QrngAppliance.Configuration;
+
+namespace QrngAppliance.Api;
+
+/// <summary>
+/// Checks <c>Authorization: Bearer</c> tokens against the configured SHA-256 hashes. The presented token is
+/// hashed and compared to every entry in constant time, so neither the match position nor a shared prefix
+/// shows in the timing; tokens are never logged or echoed.
+/// </summary>
+public sealed class BearerTokens
+{
+    public const string ConsumeScope = "entropy:consume";
+
+    private readonly List<(byte[] Hash, HashSet<string> Scopes)> _tokens;
+
+    public BearerTokens(IEnumerable<TokenOptions> tokens) =>
+        _tokens = [.. tokens.Select(t => (Convert.FromHexString(t.Sha256), t.Scopes.ToHashSet(StringComparer.Ordinal)))];
+
+    /// <summary>The SHA-256 hex that configuration stores for <paramref name="token"/>.</summary>
+    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>Null when the request carries a token with <paramref name="scope"/>; else the 401 or 403 to return.</summary>
+    public IResult? Authorize(HttpRequest request, string scope)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || header.Length == prefix.Length)
+        {
+            return Unauthorized(request, "a bearer token is required (Authorization: Bearer <token>)");
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()));
+        HashSet<string>? scopes = null;
+        foreach (var (hash, tokenScopes) in _tokens)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, presented))
+            {
+                scopes = tokenScopes;
+            }
+        }
+
+        if (scopes is null)
+        {
+            return Unauthorized(request, "the bearer token is not valid");
+        }
+
+        return scopes.Contains(scope)
+            ? null
+            : Results.Json(new ApiError($"the token lacks the '{scope}' scope"), ApiJson.Options, statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    private static IResult Unauthorized(HttpRequest request, string message)
+    {
+        request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"qrng\"";
+        return Results.Json(new ApiError(message), ApiJson.Options, statusCode: StatusCodes.Status401Unauthorized);
+    }
+}
