@@ -9,6 +9,9 @@ public static class CliApp
         new RunCommand(),
         new AssessCommand(),
         new StakeCommand(),
+        new DevicesCommand(),
+        new SelftestCommand(),
+        new ReadCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)
