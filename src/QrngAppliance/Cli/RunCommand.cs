@@ -108,7 +108,8 @@ public sealed class RunCommand : ICliCommand
         }
     }
 
-    private static KernelEntropySink OpenKernelSink()
+    /// <summary>The kernel sink, or the startup error an operator can act on (CAP_SYS_ADMIN missing).</summary>
+    internal static KernelEntropySink OpenKernelSink()
     {
         try
         {
