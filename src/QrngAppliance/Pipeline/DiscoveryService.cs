@@ -19,10 +19,10 @@ public sealed partial class DiscoveryService(
     private readonly Lock _lock = new();
     private HashSet<string> _reportedSkips = new(StringComparer.Ordinal);
 
+    private int _scans;
+
     /// <summary>Completed scans (tests wait on it instead of sleeping).</summary>
     public int Scans => Volatile.Read(ref _scans);
-
-    private int _scans;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

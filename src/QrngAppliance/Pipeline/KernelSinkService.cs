@@ -10,6 +10,8 @@ namespace QrngAppliance.Pipeline;
 public sealed partial class KernelSinkService(
     KernelEntropySink sink, AttestedPool pool, TimeSpan period, TimeProvider time, ILogger<KernelSinkService> logger) : BackgroundService
 {
+    private long _blocksFed;
+
     /// <summary>Opens /dev/random and proves RNDADDENTROPY is permitted by mixing in 32 OS-random bytes credited 0 bits.</summary>
     /// <exception cref="UnauthorizedAccessException">The process lacks CAP_SYS_ADMIN.</exception>
     public static KernelEntropySink OpenChecked(string path = KernelEntropySink.DefaultPath)
@@ -29,8 +31,6 @@ public sealed partial class KernelSinkService(
 
     /// <summary>Blocks fed so far.</summary>
     public long BlocksFed => Interlocked.Read(ref _blocksFed);
-
-    private long _blocksFed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
