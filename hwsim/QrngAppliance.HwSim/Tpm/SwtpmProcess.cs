@@ -12,6 +12,7 @@ namespace QrngAppliance.HwSim.Tpm;
 public sealed class SwtpmProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private SwtpmProcess(Process process, int port, string stateDirectory)
     {
@@ -75,8 +76,15 @@ public sealed class SwtpmProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the TPM vanishes without TPM2_Shutdown, as an unplugged device would.</summary>
+    /// <remarks>Idempotent: a test may kill the TPM mid-run and dispose again at the end.</remarks>
     public ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _disposed = true;
         try
         {
             _process.Kill(entireProcessTree: true);
