@@ -9,6 +9,11 @@ public static class HwSimCli
 {
     public const string Usage = """
         usage: hwsim truerng --link PATH [--rate BYTES_PER_SECOND] [--fault none|stuck[:BYTE]|bias[:P]] [--control-socket PATH]
+               hwsim tpm --state DIR
+
+        tpm: starts the real software TPM (Debian swtpm) on free 127.0.0.1 ports, powered and started, state in DIR;
+        prints "ready endpoint=tcp://127.0.0.1:P ctrl=P+1 state=DIR" (use the endpoint as a tpm2 source Path) and runs
+        until SIGINT/SIGTERM. Exit 1 when swtpm is missing or does not start.
 
         Simulates a TrueRNG: a pty whose slave is symlinked at PATH (open it like /dev/ttyACM0), streaming random
         bytes at --rate (default 16000) while a reader has it open. Prints "ready link=... slave=..." when up.
@@ -37,6 +42,11 @@ public static class HwSimCli
     /// <summary>Runs with the given console streams until <paramref name="stop"/> is cancelled or <c>quit</c> arrives.</summary>
     internal static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationTokenSource stop)
     {
+        if (args.Length > 0 && args[0] == "tpm")
+        {
+            return await RunTpmAsync(args, stdout, stderr, stop.Token).ConfigureAwait(false);
+        }
+
         TrueRngOptions options;
         try
         {
@@ -103,6 +113,42 @@ public static class HwSimCli
             if (socket is not null)
             {
                 await socket.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> RunTpmAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        if (args.Length != 3 || args[1] != "--state")
+        {
+            await stderr.WriteLineAsync(args.Length > 1 && args[1] is "--help" or "-h" ? Usage : "hwsim: tpm needs exactly --state DIR").ConfigureAwait(false);
+            return args.Length > 1 && args[1] is "--help" or "-h" ? 0 : 2;
+        }
+
+        Tpm.SwtpmProcess tpm;
+        try
+        {
+            tpm = await Tpm.SwtpmProcess.StartAsync(Path.GetFullPath(args[2]), stop).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await stderr.WriteLineAsync($"hwsim: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (tpm.ConfigureAwait(false))
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"ready endpoint={tpm.Endpoint} ctrl={tpm.CtrlPort} state={tpm.StateDirectory}")).ConfigureAwait(false);
+            await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
             }
         }
 

@@ -13,6 +13,9 @@ public static class CliApp
         new MineCommand(),
         new VerifyCommand(),
         new TokenCommand(),
+        new DevicesCommand(),
+        new SelftestCommand(),
+        new ReadCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)

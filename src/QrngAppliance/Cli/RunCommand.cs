@@ -1,5 +1,5 @@
 using QrngAppliance.Configuration;
-using QrngAppliance.HwSim.TrueRng;
+using QrngAppliance.Devices.Kernel;
 using QrngAppliance.Pipeline;
 
 namespace QrngAppliance.Cli;
@@ -13,7 +13,9 @@ public sealed class RunCommand : ICliCommand
 
     public string Usage => """
         usage: qrng run [--sim] [--config FILE] [--urls URL] [--data DIR]
-          --sim          start a simulated TrueRNG (hwsim, on a real pty) and read it like /dev/ttyACM0
+          --sim          start a simulated TrueRNG (hwsim, on a real pty) read like /dev/ttyACM0 (source truerng0) and,
+                         when swtpm is installed, a software TPM on 127.0.0.1 (source tpm0); sysfs discovery is off
+                         unless Appliance:Discovery is true
           --config FILE  JSON configuration (section "Appliance"; see README); QRNG_Appliance__* env vars override it
           --urls URL     where the HTTP API listens (default http://127.0.0.1:8080)
           --data DIR     state folder: journal and keys (default ./data, or Appliance:DataDir)
@@ -21,7 +23,7 @@ public sealed class RunCommand : ICliCommand
 
     public IReadOnlyList<string> Flags { get; } = ["--sim"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--urls", "--data"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--urls", "--data", "--sim-fault"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
@@ -47,12 +49,13 @@ public sealed class RunCommand : ICliCommand
             throw new UsageException($"--urls must be http(s) URLs separated by ';', got '{args.Value("--urls")}'");
         }
 
-        SimulatedTrueRng? sim = null;
+        var fault = SimulatedDevices.ParseFault(args);
+        SimulatedDevices? sim = null;
         try
         {
             if (args.Flag("--sim"))
             {
-                sim = StartSimulator(options);
+                sim = await SimulatedDevices.StartAsync(options, fault, context.Error, cancellationToken);
             }
 
             await using var app = await BuildAsync(options, urls, cancellationToken);
@@ -79,7 +82,25 @@ public sealed class RunCommand : ICliCommand
         try
         {
             var resolver = DeviceSourceResolver.Load(options.ProfilesDir);
-            return await ApplianceHost.BuildAsync(options, source => resolver.Resolve(source, options.Sources.IndexOf(source)), urls, cancellationToken: cancellationToken);
+            var sink = options.KernelSink ? OpenKernelSink() : null;
+            var discovery = options.Discovery ?? true ? SourceDiscovery.FromOptions(options, resolver) : null;
+            return await ApplianceHost.BuildAsync(
+                options,
+                source => resolver.Resolve(source, options.Sources.IndexOf(source)),
+                urls,
+                builder =>
+                {
+                    if (discovery is not null)
+                    {
+                        builder.Services.AddSourceDiscovery(discovery, options);
+                    }
+
+                    if (sink is not null)
+                    {
+                        builder.Services.AddKernelSink(sink, options);
+                    }
+                },
+                cancellationToken: cancellationToken);
         }
         catch (ConfigurationException e)
         {
@@ -87,14 +108,17 @@ public sealed class RunCommand : ICliCommand
         }
     }
 
-    /// <summary>One simulated TrueRNG whose pty link lives under the data folder, configured as source <c>truerng0</c>.</summary>
-    private static SimulatedTrueRng StartSimulator(ApplianceOptions options)
+    /// <summary>The kernel sink, or the startup error an operator can act on (CAP_SYS_ADMIN missing).</summary>
+    internal static KernelEntropySink OpenKernelSink()
     {
-        var link = Path.GetFullPath(Path.Combine(options.DataDir, "sim", "truerng0"));
-        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
-        var sim = SimulatedTrueRng.Start(link);
-        options.Sources.RemoveAll(s => s.Id == "truerng0");
-        options.Sources.Insert(0, new SourceOptions { Id = "truerng0", Profile = "truerng-v3", Path = link });
-        return sim;
+        try
+        {
+            return KernelSinkService.OpenChecked();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ConfigurationException($"{ApplianceOptions.Section}:KernelSink",
+                $"cannot feed the kernel ({e.Message}); run with CAP_SYS_ADMIN (AmbientCapabilities=CAP_SYS_ADMIN) or set KernelSink to false");
+        }
     }
 }

@@ -33,4 +33,28 @@ public sealed class ApplianceOptions
 
     /// <summary>The PostgreSQL schema of this appliance's ledger (leaf indexes are per appliance). Default <c>qrng</c>.</summary>
     public string LedgerPostgresSchema { get; set; } = "qrng";
+
+    /// <summary>
+    /// Scan sysfs for supported devices (firmware-profile VID:PID, /dev/tpmrm*, /dev/hwrng) and add them as sources.
+    /// Default (null): on, except with <c>--sim</c>, where CI wants only the simulated devices and never the host's.
+    /// </summary>
+    public bool? Discovery { get; set; }
+
+    /// <summary>Seconds between hotplug rescans (0 = scan once at startup; 1 .. 3600 otherwise). Default 5.</summary>
+    public double DiscoveryIntervalSeconds { get; set; } = 5;
+
+    /// <summary>sysfs and /dev roots discovery reads (defaults /sys and /dev; tests and containers point them elsewhere).</summary>
+    public string SysfsRoot { get; set; } = "/sys";
+
+    /// <inheritdoc cref="SysfsRoot"/>
+    public string DevRoot { get; set; } = "/dev";
+
+    /// <summary>
+    /// Also feed conditioned blocks to the kernel's input pool with RNDADDENTROPY (as rngd does), one block per
+    /// <see cref="KernelSinkPeriodSeconds"/>. Needs CAP_SYS_ADMIN; without it startup stops with a clear error.
+    /// </summary>
+    public bool KernelSink { get; set; }
+
+    /// <summary>Seconds between blocks fed to the kernel (0.1 .. 3600). Default 1: 256 credited bits/s, far above what the CRNG needs.</summary>
+    public double KernelSinkPeriodSeconds { get; set; } = 1;
 }

@@ -28,6 +28,16 @@ public static partial class ApplianceOptionsValidator
             throw new ConfigurationException($"{p}:ApplianceId", "must be 1-64 characters of a-z, 0-9, '-', '_' or '.'");
         }
 
+        if (options.DiscoveryIntervalSeconds != 0 && !(options.DiscoveryIntervalSeconds >= 1 && options.DiscoveryIntervalSeconds <= 3600))
+        {
+            throw new ConfigurationException($"{p}:DiscoveryIntervalSeconds", $"must be 0 (scan once) or between 1 and 3600, got {options.DiscoveryIntervalSeconds}");
+        }
+
+        if (!(options.KernelSinkPeriodSeconds >= 0.1 && options.KernelSinkPeriodSeconds <= 3600))
+        {
+            throw new ConfigurationException($"{p}:KernelSinkPeriodSeconds", $"must be between 0.1 and 3600, got {options.KernelSinkPeriodSeconds}");
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Sources.Count; i++)
         {

@@ -1,27 +1,34 @@
 using QrngAppliance.Configuration;
+using QrngAppliance.Devices.Discovery;
+using QrngAppliance.Devices.Kernel;
 using QrngAppliance.Devices.Profiles;
 using QrngAppliance.Devices.Serial;
+using QrngAppliance.Devices.Tpm;
 using QrngAppliance.Entropy.Sources;
 
 namespace QrngAppliance.Pipeline;
 
 /// <summary>Binds configured sources to firmware profiles and the driver for their transport.</summary>
-public sealed class DeviceSourceResolver(FirmwareProfileSet profiles)
+/// <param name="profiles">The loaded profiles.</param>
+/// <param name="directory">Where they were loaded from, so discovery can name a broken file a device was meant for.</param>
+public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? directory = null)
 {
     public FirmwareProfileSet Profiles { get; } = profiles;
+
+    public string? Directory { get; } = directory;
 
     /// <summary>Loads the profiles folder: <paramref name="directory"/>, else next to the executable, else <c>./firmware-profiles</c>.</summary>
     public static DeviceSourceResolver Load(string? directory)
     {
         var path = directory
-            ?? new[] { FirmwareProfileLoader.DefaultDirectory, Path.Combine(Environment.CurrentDirectory, "firmware-profiles") }.FirstOrDefault(Directory.Exists)
+            ?? new[] { FirmwareProfileLoader.DefaultDirectory, Path.Combine(Environment.CurrentDirectory, "firmware-profiles") }.FirstOrDefault(System.IO.Directory.Exists)
             ?? FirmwareProfileLoader.DefaultDirectory;
-        if (!Directory.Exists(path))
+        if (!System.IO.Directory.Exists(path))
         {
             throw new ConfigurationException($"{ApplianceOptions.Section}:ProfilesDir", $"folder '{path}' does not exist");
         }
 
-        return new DeviceSourceResolver(FirmwareProfileLoader.LoadDirectory(path));
+        return new DeviceSourceResolver(FirmwareProfileLoader.LoadDirectory(path), path);
     }
 
     public SourceDefinition Resolve(SourceOptions source, int index)
@@ -36,11 +43,42 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles)
                 : $"profile '{source.Profile}' is broken: {broken}");
         }
 
+        return Bind(source.Id, profile, source.Path, key);
+    }
+
+    /// <summary>A device found by discovery, bound to its profile's driver; throws <see cref="ConfigurationException"/> when the transport has no driver.</summary>
+    public SourceDefinition Resolve(DiscoveredDevice device) =>
+        Bind(device.Id, device.Profile, device.DevicePath, $"{ApplianceOptions.Section}:Discovery ({device.SysfsName})");
+
+    private static SourceDefinition Bind(string id, FirmwareProfile profile, string path, string key)
+    {
+        var identity = new SourceIdentity(id, profile.Model, profile.Transport);
+        var h = profile.MinEntropyPerSample;
         Func<CancellationToken, ValueTask<EntropySource>> open = profile.Transport switch
         {
-            "serial" => _ => ValueTask.FromResult<EntropySource>(TrueRngEntropySource.Open(source.Path, profile, source.Id)),
+            "serial" => _ => ValueTask.FromResult<EntropySource>(TrueRngEntropySource.Open(path, profile, id)),
+            "tpm" when TryParseTcp(path, out var host, out var port) =>
+                async ct => await TpmEntropySource.ConnectAsync(host, port, identity, h, ct),
+            "tpm" when path.StartsWith('/') => _ => ValueTask.FromResult<EntropySource>(TpmEntropySource.Open(identity, h, path)),
+            "tpm" => throw new ConfigurationException(key, $"TPM path must be a device (/dev/tpmrm0) or tcp://HOST:PORT, got '{path}'"),
+            "hwrng" => _ => ValueTask.FromResult<EntropySource>(HwRngEntropySource.Open(identity, h, path)),
             _ => throw new ConfigurationException(key, $"transport '{profile.Transport}' of profile '{profile.Model}' has no driver in this build"),
         };
-        return new SourceDefinition(source.Id, profile.Model, profile.Transport, source.Path, profile.SampleBits, profile.MinEntropyPerSample, open);
+        return new SourceDefinition(id, profile.Model, profile.Transport, path, profile.SampleBits, h, open);
+    }
+
+    /// <summary><c>tcp://127.0.0.1:2321</c>: a TPM simulator's raw command port (swtpm).</summary>
+    private static bool TryParseTcp(string path, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        if (!path.StartsWith("tcp://", StringComparison.Ordinal) || !Uri.TryCreate(path, UriKind.Absolute, out var uri) || uri.Port <= 0)
+        {
+            return false;
+        }
+
+        host = uri.Host;
+        port = uri.Port;
+        return true;
     }
 }
