@@ -8,4 +8,7 @@ public enum ConsumptionKind
 
     /// <summary>A leaf taken by the CTR_DRBG to reseed (request id <c>drbg-reseed-&lt;leaf index&gt;</c>).</summary>
     DrbgReseed,
+
+    /// <summary>A leaf fed to the kernel with RNDADDENTROPY (request id <c>kernel-sink-&lt;leaf index&gt;</c>).</summary>
+    KernelSink,
 }

@@ -7,6 +7,7 @@ public static class ConsumptionKinds
     {
         ConsumptionKind.Attested => "attested",
         ConsumptionKind.DrbgReseed => "drbg-reseed",
+        ConsumptionKind.KernelSink => "kernel-sink",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -14,6 +15,7 @@ public static class ConsumptionKinds
     {
         "attested" => ConsumptionKind.Attested,
         "drbg-reseed" => ConsumptionKind.DrbgReseed,
+        "kernel-sink" => ConsumptionKind.KernelSink,
         _ => throw new InvalidDataException($"unknown consumption kind '{name}'"),
     };
 }

@@ -1,4 +1,5 @@
 using QrngAppliance.Proofs.Leaves;
+using QrngAppliance.Entropy.Pool;
 using QrngAppliance.Storage;
 using QrngAppliance.Storage.Consumption;
 
@@ -36,17 +37,24 @@ public sealed class AttestedConsumption
     /// The DRBG's entropy input: one leaf, recorded as spent by <c>drbg-reseed-&lt;leaf index&gt;</c> before its
     /// block is returned; null when the pool is empty. Synchronous because the DRBG calls it under its lock.
     /// </summary>
-    public byte[]? TakeReseedBlock()
+    public byte[]? TakeReseedBlock() => TakeInternalLeaf(ConsumptionKind.DrbgReseed, "drbg-reseed")?.Block.Data;
+
+    /// <summary>
+    /// One leaf for an internal consumer (the DRBG, the kernel sink), recorded as spent by
+    /// <c>&lt;prefix&gt;-&lt;leaf index&gt;</c> before it is returned, so no leaf ever serves two purposes; null when
+    /// the pool is empty or the ledger cannot record it.
+    /// </summary>
+    public PoolLeaf? TakeInternalLeaf(ConsumptionKind kind, string prefix)
     {
         while (_pool.Pool.TryTake() is { } leaf)
         {
-            var record = new ConsumptionRecord(ConsumptionKind.DrbgReseed, $"drbg-reseed-{leaf.Index}", ConsumptionRecord.LeafBytes, [leaf.Index], _time.GetUtcNow());
+            var record = new ConsumptionRecord(kind, $"{prefix}-{leaf.Index}", ConsumptionRecord.LeafBytes, [leaf.Index], _time.GetUtcNow());
             try
             {
                 var result = Ledger.ConsumeAsync(record).GetAwaiter().GetResult();
                 if (result.Outcome == ConsumeOutcome.Created)
                 {
-                    return leaf.Block.Data;
+                    return leaf;
                 }
             }
             catch (LeafAlreadySpentException)

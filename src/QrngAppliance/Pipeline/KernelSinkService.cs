@@ -1,14 +1,15 @@
 using QrngAppliance.Devices.Kernel;
+using QrngAppliance.Storage.Consumption;
 
 namespace QrngAppliance.Pipeline;
 
 /// <summary>
-/// Feeds the kernel's input pool, as rngd does: every period, one conditioned block taken from the pool (so a
-/// block given to the kernel is never also published or handed to a consumer) goes in with RNDADDENTROPY,
+/// Feeds the kernel's input pool, as rngd does: every period, one conditioned block, recorded in the consumption
+/// ledger as <c>kernel-sink-&lt;leaf&gt;</c> (so a block given to the kernel is never also handed to a consumer or the DRBG), goes in with RNDADDENTROPY,
 /// credited with what the conditioner credited it.
 /// </summary>
 public sealed partial class KernelSinkService(
-    KernelEntropySink sink, AttestedPool pool, TimeSpan period, TimeProvider time, ILogger<KernelSinkService> logger) : BackgroundService
+    KernelEntropySink sink, AttestedConsumption consumption, TimeSpan period, TimeProvider time, ILogger<KernelSinkService> logger) : BackgroundService
 {
     private long _blocksFed;
 
@@ -39,7 +40,7 @@ public sealed partial class KernelSinkService(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(period, time, stoppingToken);
-                if (pool.Pool.TryTake() is { } leaf)
+                if (consumption.TakeInternalLeaf(ConsumptionKind.KernelSink, "kernel-sink") is { } leaf)
                 {
                     sink.AddEntropy(leaf.Block.Data, (int)Math.Floor(leaf.Block.CreditedBits));
                     Interlocked.Increment(ref _blocksFed);

@@ -31,7 +31,7 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>Feeds the kernel from the pool (see <see cref="KernelSinkService"/>); <paramref name="sink"/> comes from <see cref="KernelSinkService.OpenChecked"/>.</summary>
     public static IServiceCollection AddKernelSink(this IServiceCollection services, KernelEntropySink sink, ApplianceOptions options)
     {
-        services.AddSingleton(sp => new KernelSinkService(sink, sp.GetRequiredService<AttestedPool>(),
+        services.AddSingleton(sp => new KernelSinkService(sink, sp.GetRequiredService<AttestedConsumption>(),
             TimeSpan.FromSeconds(options.KernelSinkPeriodSeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KernelSinkService>>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<KernelSinkService>());
         return services;

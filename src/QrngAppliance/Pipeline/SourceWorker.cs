@@ -105,6 +105,16 @@ public sealed partial class SourceWorker(
             conditioner.DiscardPending();
             LogDisconnected(definition.Id, e.Message);
         }
+        catch (Exception e) when (e is not (OperationCanceledException or InvalidDataException) && !stoppingToken.IsCancellationRequested)
+        {
+            // A device-level error that is not a lost connection (a TPM response code, a protocol violation):
+            // this source stops contributing and is reopened; the service and the other sources keep running.
+            status.State = SourceState.Disconnected;
+            status.LastError = e.Message;
+            conditioner.DiscardPending();
+            LogDeviceError(definition.Id, e.GetType().Name, e.Message);
+            await Task.Delay(ReopenDelay, time, stoppingToken);
+        }
         catch (InvalidDataException e)
         {
             // Samples wider than the profile says: the device is not what its profile claims.
@@ -143,6 +153,9 @@ public sealed partial class SourceWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "source {Source}: bad samples: {Reason}")]
     private partial void LogBadData(string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "source {Source}: device error ({Kind}): {Reason}; reopening")]
+    private partial void LogDeviceError(string source, string kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}: {From} -> {To}")]
     private partial void LogStateChanged(string source, string from, string to);

@@ -1,3 +1,4 @@
+using QrngAppliance.Storage.Consumption;
 using Microsoft.Extensions.Logging.Abstractions;
 using QrngAppliance.Cli;
 using QrngAppliance.Configuration;
@@ -50,7 +51,11 @@ public sealed class KernelSinkTests
         var depth = pool.Pool.Depth;
         Assert.True(depth >= 3);
 
-        var service = new KernelSinkService(KernelSinkService.OpenChecked(), pool, TimeSpan.FromMilliseconds(100), TimeProvider.System,
+        await using var ledger = await SqliteConsumptionLedger.OpenAsync(journal.Path);
+        var chain = await PulseChain.LoadAsync(journal, pool, new SourceRegistry(), [], TimeProvider.System, "test", CancellationToken.None);
+        var consumption = new AttestedConsumption(pool, chain, journal, ledger, TimeProvider.System, TimeSpan.FromSeconds(1));
+        var firstLeaf = pool.Log.Size - depth;
+        var service = new KernelSinkService(KernelSinkService.OpenChecked(), consumption, TimeSpan.FromMilliseconds(100), TimeProvider.System,
             NullLogger<KernelSinkService>.Instance);
         await service.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -62,5 +67,11 @@ public sealed class KernelSinkTests
         await service.StopAsync(CancellationToken.None);
         Assert.True(service.BlocksFed >= 2);
         Assert.Equal(depth - service.BlocksFed, pool.Pool.Depth);
+
+        // Each block fed is spent in the ledger, so it can never also serve the DRBG or a client.
+        var spender = await ledger.SpenderOfAsync(firstLeaf);
+        Assert.NotNull(spender);
+        Assert.Equal(ConsumptionKind.KernelSink, spender.Kind);
+        Assert.Equal($"kernel-sink-{firstLeaf}", spender.RequestId);
     }
 }
