@@ -9,7 +9,7 @@ namespace QrngAppliance.HwSim.Cli;
 /// </summary>
 internal static class ControlCommands
 {
-    public const string Help = "commands: fault none|stuck[:BYTE]|bias[:P], disconnect, reconnect, status, quit";
+    public const string Help = "commands: fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N], disconnect, reconnect, status, quit";
 
     /// <summary>Runs one command line; <paramref name="quit"/> is set by <c>quit</c>.</summary>
     public static string Execute(SimulatedTrueRng sim, string line, out bool quit)

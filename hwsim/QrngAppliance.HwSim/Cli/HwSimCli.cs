@@ -8,7 +8,7 @@ namespace QrngAppliance.HwSim.Cli;
 public static class HwSimCli
 {
     public const string Usage = """
-        usage: hwsim truerng --link PATH [--rate BYTES_PER_SECOND] [--fault none|stuck[:BYTE]|bias[:P]] [--control-socket PATH]
+        usage: hwsim truerng --link PATH [--rate BYTES_PER_SECOND] [--fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N]] [--control-socket PATH]
 
         Simulates a TrueRNG: a pty whose slave is symlinked at PATH (open it like /dev/ttyACM0), streaming random
         bytes at --rate (default 16000) while a reader has it open. Prints "ready link=... slave=..." when up.
