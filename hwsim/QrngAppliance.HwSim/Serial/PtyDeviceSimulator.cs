@@ -12,7 +12,7 @@ namespace QrngAppliance.HwSim.Serial;
 /// termios changes), writes command replies first, then paced noise from <see cref="FaultedByteGenerator"/>.
 /// Subclasses say what the device does with input and which bytes it streams. Unplug/replug replaces the pty.
 /// </summary>
-public abstract class PtyDeviceSimulator : IDisposable, IAsyncDisposable
+public abstract class PtyDeviceSimulator : ISimulatedDevice, IDisposable
 {
     private const int Chunk = 16 * 1024;
     private readonly Lock _gate = new();

@@ -23,7 +23,7 @@ namespace QrngAppliance.HwSim.TrueRng;
 /// a driver has the slave open (a master read gives EIO otherwise), and a reader that falls behind loses bytes
 /// instead of building a backlog, as a USB device whose host stops polling does.
 /// </remarks>
-public sealed class SimulatedTrueRng : IDisposable, IAsyncDisposable
+public sealed class SimulatedTrueRng : ISimulatedDevice, IDisposable
 {
     /// <summary>Default output rate, bytes per second: a third of a real v3, enough for tests at little CPU.</summary>
     public const int DefaultBytesPerSecond = 16_000;
