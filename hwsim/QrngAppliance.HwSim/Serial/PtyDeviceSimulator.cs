@@ -329,7 +329,13 @@ public abstract class PtyDeviceSimulator : ISimulatedDevice, IDisposable
                     budget -= written;
                     pendingOffset += written;
                     pendingLength -= written;
-                    if (status != Pty.IoStatus.Ok || written < count)
+                    if (status == Pty.IoStatus.NoSlave)
+                    {
+                        break;
+                    }
+
+                    // The reader's queue is full: wait for room rather than a whole tick when more is owed (high rates).
+                    if ((status == Pty.IoStatus.WouldBlock || written < count) && !_pty.WaitWritable(tick))
                     {
                         break;
                     }

@@ -105,7 +105,8 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     [Fact]
     public async Task Unplug_mid_read_is_a_SourceDisconnectedException()
     {
-        await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 1000);
+        // One byte per second: after the queue is drained a read is left waiting, and the unplug lands mid-read.
+        await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 1);
         await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         byte[] buffer = new byte[1 << 20];
