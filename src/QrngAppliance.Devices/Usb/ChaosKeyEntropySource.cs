@@ -19,6 +19,8 @@ public sealed class ChaosKeyEntropySource : EntropySource
     private readonly bool _leaveOpen;
     private readonly double _minEntropy;
     private byte[] _raw = [];
+    private int _rawOffset;
+    private int _rawCount;
     private int _disposed;
 
     private ChaosKeyEntropySource(IUsbTransport transport, FirmwareProfile profile, string sourceId, ChaosKeyOutput output,
@@ -85,26 +87,37 @@ public sealed class ChaosKeyEntropySource : EntropySource
             return await UsbEntropyReader.ReadAsync(_transport, CookedEndpoint, buffer, Identity.Id, cancellationToken).ConfigureAwait(false);
         }
 
-        // Two bytes per raw sample; whole 64-byte packets so the device never has to split one (no overflow).
-        int want = Math.Max(64, (buffer.Length * 2) & ~63);
-        if (_raw.Length < want)
+        // Samples left from the last transfer come first, so none is dropped or reordered.
+        if (_rawCount == 0)
         {
-            _raw = new byte[want];
+            // Two bytes per raw sample; whole 64-byte packets so the device never has to split one (no overflow).
+            int want = Math.Max(64, (buffer.Length * 2) & ~63);
+            if (_raw.Length < want)
+            {
+                _raw = new byte[want];
+            }
+
+            int read = await UsbEntropyReader.ReadAsync(_transport, RawEndpoint, _raw.AsMemory(0, want), Identity.Id, cancellationToken)
+                .ConfigureAwait(false);
+            // Packets hold whole u16 samples; an odd tail would be a device bug, and dropping it keeps samples aligned.
+            _rawOffset = 0;
+            _rawCount = read / 2;
+            if (_rawCount == 0)
+            {
+                throw new IOException($"{Identity.Id}: raw endpoint returned {read} byte(s), less than one 2-byte sample");
+            }
         }
 
-        int read = await UsbEntropyReader.ReadAsync(_transport, RawEndpoint, _raw.AsMemory(0, Math.Min(want, _raw.Length)), Identity.Id, cancellationToken)
-            .ConfigureAwait(false);
-        // Packets are whole u16 samples; an odd tail would be a device bug, and dropping it keeps samples aligned.
-        int samples = Math.Min(read / 2, buffer.Length);
+        int samples = Math.Min(_rawCount, buffer.Length);
         Span<byte> destination = buffer.Span;
         for (int i = 0; i < samples; i++)
         {
-            destination[i] = _raw[2 * i]; // low byte of the little-endian u16 = the low 8 bits of the 12-bit sample
+            destination[i] = _raw[2 * (_rawOffset + i)]; // low byte of the LE u16 = the low 8 bits of the 12-bit sample
         }
 
-        return samples > 0
-            ? samples
-            : throw new IOException($"{Identity.Id}: raw endpoint returned {read} byte(s), less than one 2-byte sample");
+        _rawOffset += samples;
+        _rawCount -= samples;
+        return samples;
     }
 
     public override async ValueTask DisposeAsync()

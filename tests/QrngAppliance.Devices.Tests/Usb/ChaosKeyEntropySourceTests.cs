@@ -38,6 +38,24 @@ public sealed class ChaosKeyEntropySourceTests
     }
 
     [Fact]
+    public async Task Raw_samples_left_over_from_a_transfer_are_returned_by_the_next_read_not_dropped()
+    {
+        var sim = new SimulatedChaosKey(bytesPerSecond: 0);
+        await using var source = ChaosKeyEntropySource.Open(sim, Profile, "chaoskey0", ChaosKeyOutput.Raw, rawMinEntropyPerSample: 2.0);
+        byte[] one = new byte[1];
+
+        // One 64-byte packet carries 32 samples: 32 one-sample reads use exactly one packet.
+        for (int i = 0; i < 32; i++)
+        {
+            Assert.Equal(1, await source.ReadSamplesAsync(one, CancellationToken.None));
+        }
+
+        Assert.Equal(64, sim.BulkBytes);
+        await source.ReadSamplesAsync(one, CancellationToken.None);
+        Assert.Equal(128, sim.BulkBytes);
+    }
+
+    [Fact]
     public void Raw_output_without_an_assessed_H_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => ChaosKeyEntropySource.Open(new SimulatedChaosKey(), Profile, "ck", ChaosKeyOutput.Raw));
