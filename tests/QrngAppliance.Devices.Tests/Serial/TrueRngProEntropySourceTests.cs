@@ -103,6 +103,38 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Correlated_output_through_the_pty_is_caught_by_the_RCT()
+    {
+        await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);
+        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
+        var drill = new HealthDrill(source);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await drill.BecomeHealthyAsync(timeout.Token);
+
+        // p(repeat) = 0.5: a run of 4 (the RCT cutoff at H = 7) starts at any sample with probability 1/8.
+        sim.SetFault(SimulatedFault.Correlation(0.5));
+        await drill.RunUntilAsync(d => d.Failures.Count > 0, 256 * 1024, timeout.Token);
+
+        Assert.Equal(HealthTestKind.Rct, drill.Failures[0].Test);
+        drill.AssertNotReleased(drill.Failures[0].SampleIndex);
+    }
+
+    [Fact]
+    public async Task Slow_output_through_the_pty_still_reads_without_a_false_alarm()
+    {
+        await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);
+        sim.SetFault(SimulatedFault.Slow(20)); // 10 kB/s
+        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
+        var drill = new HealthDrill(source);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await drill.RunUntilAsync(d => d.Released.Count >= 4, 64 * 1024, timeout.Token);
+
+        Assert.Empty(drill.Failures);
+        Assert.Equal(SourceState.Healthy, drill.Monitor.State);
+    }
+
+    [Fact]
     public async Task Unplug_mid_read_is_a_SourceDisconnectedException()
     {
         // One byte per second: after the queue is drained a read is left waiting, and the unplug lands mid-read.
