@@ -9,10 +9,10 @@ namespace QrngAppliance.HwSim.Cli;
 /// </summary>
 internal static class ControlCommands
 {
-    public const string Help = "commands: fault none|stuck[:BYTE]|bias[:P], disconnect, reconnect, status, quit";
+    public const string Help = "commands: fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N], disconnect, reconnect, status, quit";
 
     /// <summary>Runs one command line; <paramref name="quit"/> is set by <c>quit</c>.</summary>
-    public static string Execute(SimulatedTrueRng sim, string line, out bool quit)
+    public static string Execute(ISimulatedDevice sim, string line, out bool quit)
     {
         quit = false;
         string[] words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
@@ -56,7 +56,7 @@ internal static class ControlCommands
         }
     }
 
-    public static string Status(SimulatedTrueRng sim) => string.Create(CultureInfo.InvariantCulture,
+    public static string Status(ISimulatedDevice sim) => string.Create(CultureInfo.InvariantCulture,
         $"ok link={sim.LinkPath} slave={sim.SlavePath ?? "-"} connected={sim.IsConnected.ToString().ToLowerInvariant()} " +
         $"reader={sim.IsReaderAttached.ToString().ToLowerInvariant()} rate={sim.BytesPerSecond} fault={sim.Fault} bytes={sim.BytesWritten}");
 }

@@ -14,9 +14,14 @@ public static class HwSimCli
         tpm: starts the real software TPM (Debian swtpm) on free 127.0.0.1 ports, powered and started, state in DIR;
         prints "ready endpoint=tcp://127.0.0.1:P ctrl=P+1 state=DIR" (use the endpoint as a tpm2 source Path) and runs
         until SIGINT/SIGTERM. Exit 1 when swtpm is missing or does not start.
+        usage: hwsim truerng|truerngpro|onerng --link PATH [--rate BYTES_PER_SECOND]
+                     [--fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N]] [--control-socket PATH]
 
-        Simulates a TrueRNG: a pty whose slave is symlinked at PATH (open it like /dev/ttyACM0), streaming random
-        bytes at --rate (default 16000) while a reader has it open. Prints "ready link=... slave=..." when up.
+        Simulates a CDC-ACM TRNG: a pty whose slave is symlinked at PATH (open it like /dev/ttyACM0), streaming random
+        bytes at --rate while a reader has it open (defaults: truerng 16000, truerngpro 64000, onerng 44000).
+        truerngpro watches the baud knock 110,300,110,MODE and switches mode; onerng answers cmd0-7, cmdo/cmdO, cmdv
+        and cmdX (firmware dump). The USB simulators (Quantis, ChaosKey) are in-process only (no USB bus here).
+        Prints "ready link=... slave=... rate=... fault=... device=..." when up.
         Runs until SIGINT/SIGTERM. Control lines on stdin (and on --control-socket, a unix socket), one reply each:
           fault none | fault stuck[:BYTE] | fault bias[:P]   change the injected fault
           disconnect | reconnect                             unplug (close the pty, remove the link) / replug
@@ -65,10 +70,10 @@ public static class HwSimCli
             return 0;
         }
 
-        SimulatedTrueRng sim;
+        ISimulatedDevice sim;
         try
         {
-            sim = SimulatedTrueRng.Start(options.Link, options.Rate, options.Fault);
+            sim = Start(options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -94,7 +99,7 @@ public static class HwSimCli
 
             var output = TextWriter.Synchronized(stdout);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"ready link={sim.LinkPath} slave={sim.SlavePath} rate={sim.BytesPerSecond} fault={sim.Fault}")).ConfigureAwait(false);
+                $"ready link={sim.LinkPath} slave={sim.SlavePath} rate={sim.BytesPerSecond} fault={sim.Fault} device={options.Device}")).ConfigureAwait(false);
             await output.FlushAsync().ConfigureAwait(false);
 
             Task socketTask = socket?.ServeAsync(sim, stop.Cancel, stop.Token) ?? Task.CompletedTask;
@@ -156,6 +161,24 @@ public static class HwSimCli
     }
 
     private static async Task ReadControlLinesAsync(SimulatedTrueRng sim, TextReader stdin, TextWriter output, CancellationTokenSource stop)
+    private static ISimulatedDevice Start(TrueRngOptions options)
+    {
+        switch (options.Device)
+        {
+            case "truerngpro":
+                var pro = Serial.SimulatedTrueRngPro.Start(options.Link, options.Rate);
+                pro.SetFault(options.Fault);
+                return pro;
+            case "onerng":
+                var one = Serial.SimulatedOneRng.Start(options.Link, options.Rate);
+                one.SetFault(options.Fault);
+                return one;
+            default:
+                return SimulatedTrueRng.Start(options.Link, options.Rate, options.Fault);
+        }
+    }
+
+    private static async Task ReadControlLinesAsync(ISimulatedDevice sim, TextReader stdin, TextWriter output, CancellationTokenSource stop)
     {
         try
         {

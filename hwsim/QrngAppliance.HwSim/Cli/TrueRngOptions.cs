@@ -3,15 +3,15 @@ using QrngAppliance.HwSim.TrueRng;
 
 namespace QrngAppliance.HwSim.Cli;
 
-/// <summary>Arguments of <c>hwsim truerng</c>.</summary>
-internal sealed record TrueRngOptions(string Link, int Rate, SimulatedFault Fault, string? ControlSocket, bool Help)
+/// <summary>Arguments of <c>hwsim truerng|truerngpro|onerng</c>.</summary>
+internal sealed record TrueRngOptions(string Link, int Rate, SimulatedFault Fault, string? ControlSocket, bool Help, string Device = "truerng")
 {
     /// <summary>Parses the full argument list (starting with the device name); throws <see cref="FormatException"/> naming the argument.</summary>
     public static TrueRngOptions Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0)
         {
-            throw new FormatException("missing device: only 'truerng' is simulated so far");
+            throw new FormatException("missing device: truerng, truerngpro or onerng");
         }
 
         if (args[0] is "--help" or "-h" or "help")
@@ -19,14 +19,21 @@ internal sealed record TrueRngOptions(string Link, int Rate, SimulatedFault Faul
             return new TrueRngOptions("", 0, SimulatedFault.None, null, Help: true);
         }
 
-        if (args[0] != "truerng")
+        string device = args[0];
+        if (device is not ("truerng" or "truerngpro" or "onerng"))
         {
-            throw new FormatException($"unknown device '{args[0]}' (expected truerng)");
+            throw new FormatException(
+                $"unknown device '{device}' (expected truerng, truerngpro or onerng; the USB simulators quantis and chaoskey are in-process only, there is no USB bus to attach them to)");
         }
 
         string? link = null;
         string? socket = null;
-        int rate = SimulatedTrueRng.DefaultBytesPerSecond;
+        int rate = device switch
+        {
+            "truerngpro" => Serial.SimulatedTrueRngPro.DefaultBytesPerSecond,
+            "onerng" => Serial.SimulatedOneRng.DefaultBytesPerSecond,
+            _ => SimulatedTrueRng.DefaultBytesPerSecond,
+        };
         SimulatedFault fault = SimulatedFault.None;
         for (int i = 1; i < args.Count; i++)
         {
@@ -68,6 +75,6 @@ internal sealed record TrueRngOptions(string Link, int Rate, SimulatedFault Faul
 
         return link is null
             ? throw new FormatException("--link PATH is required")
-            : new TrueRngOptions(link, rate, fault, socket, Help: false);
+            : new TrueRngOptions(link, rate, fault, socket, Help: false, device);
     }
 }

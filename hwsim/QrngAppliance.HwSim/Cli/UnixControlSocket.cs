@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using QrngAppliance.HwSim.TrueRng;
 
 namespace QrngAppliance.HwSim.Cli;
 
@@ -39,7 +38,7 @@ internal sealed class UnixControlSocket : IAsyncDisposable
     }
 
     /// <summary>Accepts clients until <paramref name="cancellationToken"/> fires; <paramref name="onQuit"/> runs on <c>quit</c>.</summary>
-    public async Task ServeAsync(SimulatedTrueRng sim, Action onQuit, CancellationToken cancellationToken)
+    public async Task ServeAsync(ISimulatedDevice sim, Action onQuit, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {

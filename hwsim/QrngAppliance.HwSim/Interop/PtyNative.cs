@@ -13,6 +13,9 @@ internal static partial class PtyNative
     /// <summary>FIONBIO: set or clear O_NONBLOCK through ioctl (non-variadic shape, unlike fcntl).</summary>
     public const ulong Fionbio = 0x5421;
 
+    /// <summary>FIOCLEX: set close-on-exec (asm-generic/ioctls.h).</summary>
+    public const ulong Fioclex = 0x5451;
+
     [LibraryImport(Libc, EntryPoint = "openpty", SetLastError = true)]
     public static partial int OpenPty(out int master, out int slave, nint name, nint termp, nint winp);
 

@@ -4,7 +4,9 @@ namespace QrngAppliance.HwSim.TrueRng;
 
 /// <summary>
 /// A fault to inject into a simulated source's byte stream. Text form (CLI and control channel):
-/// <c>none</c>, <c>stuck</c>, <c>stuck:0x00</c>, <c>bias</c>, <c>bias:0.9</c>.
+/// <c>none</c>, <c>stuck</c>, <c>stuck:0x00</c>, <c>bias</c>, <c>bias:0.9</c>, <c>correlation</c>, <c>correlation:0.5</c>,
+/// <c>slow</c>, <c>slow:10</c>, <c>garbage</c>, <c>garbage:64</c>. The byte-level effect lives in one place,
+/// <see cref="Faults.FaultedByteGenerator"/>, shared by every simulated device.
 /// </summary>
 public sealed record SimulatedFault
 {
@@ -14,11 +16,24 @@ public sealed record SimulatedFault
     /// <summary>p(bit = 1) for <see cref="Bias"/> when none is given.</summary>
     public const double DefaultOneProbability = 0.75;
 
-    private SimulatedFault(SimulatedFaultKind kind, byte stuckValue, double oneProbability)
+    /// <summary>p(byte repeats the previous one) for <see cref="Correlation"/> when none is given.</summary>
+    public const double DefaultRepeatProbability = 0.5;
+
+    /// <summary>Rate divisor for <see cref="Slow"/> when none is given.</summary>
+    public const int DefaultSlowFactor = 10;
+
+    /// <summary>Burst length for <see cref="Garbage"/> when none is given.</summary>
+    public const int DefaultGarbageBurst = 64;
+
+    private SimulatedFault(SimulatedFaultKind kind, byte stuckValue, double oneProbability, double repeatProbability = 0,
+        int slowFactor = 1, int garbageBurst = 0)
     {
         Kind = kind;
         StuckValue = stuckValue;
         OneProbability = oneProbability;
+        RepeatProbability = repeatProbability;
+        SlowFactor = slowFactor;
+        GarbageBurst = garbageBurst;
     }
 
     public SimulatedFaultKind Kind { get; }
@@ -28,6 +43,15 @@ public sealed record SimulatedFault
 
     /// <summary>p(bit = 1), for <see cref="SimulatedFaultKind.Bias"/> (0.5 when healthy).</summary>
     public double OneProbability { get; }
+
+    /// <summary>p(byte = previous byte), for <see cref="SimulatedFaultKind.Correlation"/>.</summary>
+    public double RepeatProbability { get; }
+
+    /// <summary>The device rate is divided by this, for <see cref="SimulatedFaultKind.Slow"/> (1 otherwise).</summary>
+    public int SlowFactor { get; }
+
+    /// <summary>Bytes per 0x00/0xFF burst, for <see cref="SimulatedFaultKind.Garbage"/>.</summary>
+    public int GarbageBurst { get; }
 
     /// <summary>No fault: uniform random bytes.</summary>
     public static SimulatedFault None { get; } = new(SimulatedFaultKind.None, 0, 0.5);
@@ -46,6 +70,32 @@ public sealed record SimulatedFault
         return new(SimulatedFaultKind.Bias, 0, oneProbability);
     }
 
+    /// <summary>Each byte repeats the previous one with probability <paramref name="repeatProbability"/>, else uniform.</summary>
+    public static SimulatedFault Correlation(double repeatProbability = DefaultRepeatProbability)
+    {
+        if (!(repeatProbability >= 0 && repeatProbability <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(repeatProbability), repeatProbability, "must be in [0, 1]");
+        }
+
+        return new(SimulatedFaultKind.Correlation, 0, 0.5, repeatProbability);
+    }
+
+    /// <summary>Healthy bytes at 1/<paramref name="factor"/> of the device rate.</summary>
+    public static SimulatedFault Slow(int factor = DefaultSlowFactor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 2);
+        return new(SimulatedFaultKind.Slow, 0, 0.5, slowFactor: factor);
+    }
+
+    /// <summary>A burst of <paramref name="burst"/> 0x00 or 0xFF bytes every 4 KiB of healthy output.</summary>
+    public static SimulatedFault Garbage(int burst = DefaultGarbageBurst)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(burst, 4096);
+        return new(SimulatedFaultKind.Garbage, 0, 0.5, garbageBurst: burst);
+    }
+
     /// <summary>Parses the text form; throws <see cref="FormatException"/> naming the bad text.</summary>
     public static SimulatedFault Parse(string text)
     {
@@ -59,7 +109,13 @@ public sealed record SimulatedFault
             "stuck" => Stuck(ParseByte(argument)),
             "bias" when argument.Length == 0 => Bias(),
             "bias" when double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p is >= 0 and <= 1 => Bias(p),
-            _ => throw new FormatException($"unknown fault '{text}' (expected none, stuck[:BYTE] or bias[:P] with P in [0, 1])"),
+            "correlation" when argument.Length == 0 => Correlation(),
+            "correlation" when double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p is >= 0 and <= 1 => Correlation(p),
+            "slow" when argument.Length == 0 => Slow(),
+            "slow" when int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out int f) && f >= 2 => Slow(f),
+            "garbage" when argument.Length == 0 => Garbage(),
+            "garbage" when int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 4096 => Garbage(n),
+            _ => throw new FormatException($"unknown fault '{text}' (expected none, stuck[:BYTE], bias[:P], correlation[:P] with P in [0, 1], slow[:FACTOR ≥ 2] or garbage[:BURST 1..4096])"),
         };
     }
 
@@ -67,6 +123,9 @@ public sealed record SimulatedFault
     {
         SimulatedFaultKind.Stuck => $"stuck:0x{StuckValue:x2}",
         SimulatedFaultKind.Bias => $"bias:{OneProbability.ToString(CultureInfo.InvariantCulture)}",
+        SimulatedFaultKind.Correlation => $"correlation:{RepeatProbability.ToString(CultureInfo.InvariantCulture)}",
+        SimulatedFaultKind.Slow => $"slow:{SlowFactor.ToString(CultureInfo.InvariantCulture)}",
+        SimulatedFaultKind.Garbage => $"garbage:{GarbageBurst.ToString(CultureInfo.InvariantCulture)}",
         _ => "none",
     };
 

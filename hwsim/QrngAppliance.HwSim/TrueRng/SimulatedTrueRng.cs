@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
+using QrngAppliance.HwSim.Faults;
 using QrngAppliance.HwSim.Interop;
 
 namespace QrngAppliance.HwSim.TrueRng;
@@ -23,7 +23,7 @@ namespace QrngAppliance.HwSim.TrueRng;
 /// a driver has the slave open (a master read gives EIO otherwise), and a reader that falls behind loses bytes
 /// instead of building a backlog, as a USB device whose host stops polling does.
 /// </remarks>
-public sealed class SimulatedTrueRng : IDisposable, IAsyncDisposable
+public sealed class SimulatedTrueRng : ISimulatedDevice, IDisposable
 {
     /// <summary>Default output rate, bytes per second: a third of a real v3, enough for tests at little CPU.</summary>
     public const int DefaultBytesPerSecond = 16_000;
@@ -237,7 +237,7 @@ public sealed class SimulatedTrueRng : IDisposable, IAsyncDisposable
         // 16 KiB generated at a time: a fault change reaches the reader after at most this many stale bytes.
         const int Chunk = 16 * 1024;
         byte[] output = new byte[Chunk];
-        byte[] scratch = new byte[Chunk * 8];
+        var generator = new FaultedByteGenerator();
         byte[] input = new byte[4096];
         int pendingOffset = 0;
         int pendingLength = 0;
@@ -264,14 +264,14 @@ public sealed class SimulatedTrueRng : IDisposable, IAsyncDisposable
                 }
 
                 _slaveOpen = true;
-                budget = Math.Min(budget + (BytesPerSecond * seconds), maxBudget);
+                budget = Math.Min(budget + (BytesPerSecond * seconds / FaultedByteGenerator.RateDivisor(_fault)), maxBudget);
                 while (budget >= 1)
                 {
                     if (pendingLength == 0)
                     {
                         pendingOffset = 0;
                         pendingLength = (int)Math.Min(budget, Chunk);
-                        Generate(_fault, output.AsSpan(0, pendingLength), scratch);
+                        generator.Fill(_fault, output.AsSpan(0, pendingLength));
                     }
 
                     int count = (int)Math.Min(pendingLength, budget);
@@ -313,36 +313,6 @@ public sealed class SimulatedTrueRng : IDisposable, IAsyncDisposable
             {
                 return true;
             }
-        }
-    }
-
-    private static void Generate(SimulatedFault fault, Span<byte> output, byte[] scratch)
-    {
-        switch (fault.Kind)
-        {
-            case SimulatedFaultKind.Stuck:
-                output.Fill(fault.StuckValue);
-                break;
-            case SimulatedFaultKind.Bias:
-                // Each bit from its own uniform byte: 1 when the byte is below p·256 (p in steps of 1/256).
-                int threshold = (int)Math.Round(fault.OneProbability * 256);
-                Span<byte> uniform = scratch.AsSpan(0, output.Length * 8);
-                RandomNumberGenerator.Fill(uniform);
-                for (int i = 0; i < output.Length; i++)
-                {
-                    int value = 0;
-                    for (int bit = 0; bit < 8; bit++)
-                    {
-                        value |= (uniform[(i * 8) + bit] < threshold ? 1 : 0) << bit;
-                    }
-
-                    output[i] = (byte)value;
-                }
-
-                break;
-            default:
-                RandomNumberGenerator.Fill(output);
-                break;
         }
     }
 }

@@ -20,5 +20,13 @@ internal static class BaudRates
 
     public static IEnumerable<int> Supported => s_codes.Keys.Order();
 
+    /// <summary>CBAUD|CBAUDEX in c_cflag: where the output speed code lives.</summary>
+    public const uint CbaudMask = 0x100f;
+
+    private static readonly FrozenDictionary<uint, int> s_rates = s_codes.ToFrozenDictionary(p => p.Value, p => p.Key);
+
     public static bool TryGetCode(int baud, out uint code) => s_codes.TryGetValue(baud, out code);
+
+    /// <summary>The baud rate of a termios c_cflag (its CBAUD bits), e.g. as a pty master sees the slave's settings.</summary>
+    public static bool TryGetBaud(uint controlFlags, out int baud) => s_rates.TryGetValue(controlFlags & CbaudMask, out baud);
 }

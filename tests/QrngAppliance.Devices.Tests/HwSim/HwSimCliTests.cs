@@ -77,6 +77,54 @@ public sealed class HwSimCliTests : IDisposable
         Assert.False(File.Exists(socketPath));
     }
 
+    [Fact]
+    public async Task Onerng_runs_under_the_cli_answers_the_driver_and_takes_new_fault_kinds()
+    {
+        string link = _dir.File("dev/onerng0");
+        var stdin = new ChannelReader();
+        var stdout = new LineWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Task<int> run = HwSimCli.RunAsync(["onerng", "--link", link, "--rate", "100000", "--fault", "slow:4"], stdin, stdout, TextWriter.Null, stop);
+
+        string ready = await stdout.NextLineAsync();
+        Assert.StartsWith($"ready link={link} slave=/dev/pts/", ready);
+        Assert.EndsWith("fault=slow:4 device=onerng", ready);
+        FirmwareProfile profile = FirmwareProfileLoader.LoadFile(Path.Combine(FirmwareProfileLoader.DefaultDirectory, "onerng.json"));
+        await using (var source = await OneRngEntropySource.OpenAsync(link, profile, "onerng0"))
+        {
+            Assert.NotNull(source.Firmware);
+        }
+
+        stdin.Send("fault correlation:0.9");
+        Assert.Equal("ok fault correlation:0.9", await stdout.NextLineAsync());
+        stdin.Send("fault garbage:16");
+        Assert.Equal("ok fault garbage:16", await stdout.NextLineAsync());
+        stdin.Send("quit");
+        Assert.Equal("ok quitting", await stdout.NextLineAsync());
+        Assert.Equal(0, await run);
+    }
+
+    [Fact]
+    public async Task Truerngpro_runs_under_the_cli_and_sees_the_knock()
+    {
+        string link = _dir.File("dev/truerngpro0");
+        var stdin = new ChannelReader();
+        var stdout = new LineWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Task<int> run = HwSimCli.RunAsync(["truerngpro", "--link", link], stdin, stdout, TextWriter.Null, stop);
+        Assert.EndsWith("device=truerngpro", await stdout.NextLineAsync());
+
+        using (await TrueRngProKnock.SelectModeAsync(link, TrueRngProMode.Rng1White, TimeSpan.FromMilliseconds(60), TimeSpan.FromMilliseconds(60)))
+        {
+        }
+
+        stdin.Send("status");
+        Assert.StartsWith("ok link=", await stdout.NextLineAsync());
+        stdin.Send("quit");
+        Assert.Equal("ok quitting", await stdout.NextLineAsync());
+        Assert.Equal(0, await run);
+    }
+
     private static async Task<string?> CommandAsync(StreamWriter writer, StreamReader reader, string command)
     {
         await writer.WriteLineAsync(command);

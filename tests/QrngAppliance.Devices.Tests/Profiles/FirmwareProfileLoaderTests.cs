@@ -41,7 +41,12 @@ public class FirmwareProfileLoaderTests
         Assert.Empty(set.Errors);
         Assert.Equal("truerng-v3", set.FindByUsb(0x04d8, 0xf5fe)?.Model);
         Assert.NotNull(set.FindByModel("truerng-v3"));
-        Assert.Null(set.FindByUsb(0x1d50, 0x6086));
+        Assert.Equal("onerng", set.FindByUsb(0x1d50, 0x6086)?.Model);
+        Assert.Equal("truerngpro", set.FindByUsb(0x16d0, 0x0aa0)?.Model);
+        Assert.Equal("truerngpro-v2", set.FindByUsb(0x04d8, 0xebb5)?.Model);
+        Assert.Equal("quantis-usb", set.FindByUsb(0x0aba, 0x0102)?.Model);
+        Assert.Equal("chaoskey", set.FindByUsb(0x1d50, 0x60c6)?.Model);
+        Assert.Null(set.FindByUsb(0xdead, 0xbeef));
     }
 
     [Theory]

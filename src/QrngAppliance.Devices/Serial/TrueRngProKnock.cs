@@ -1,0 +1,55 @@
+namespace QrngAppliance.Devices.Serial;
+
+/// <summary>
+/// The TrueRNGpro mode switch (DEVICES.md §1.1, vendor truerng_mode.py): open and close the port at 110, 300 and
+/// 110 baud, then open it at the mode's baud, assert DTR and flush input. The firmware watches the CDC line-coding
+/// requests, so each step must reach the device as its own SET_LINE_CODING; the holds give it (and a pty
+/// simulator watching termios) time to see each one.
+/// </summary>
+public static class TrueRngProKnock
+{
+    /// <summary>The baud sequence that arms the mode switch.</summary>
+    public static IReadOnlyList<int> Sequence { get; } = [110, 300, 110];
+
+    /// <summary>How long the first step is held by default (the vendor script holds it 0.5 s).</summary>
+    public static readonly TimeSpan DefaultFirstHold = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the other steps are held by default.</summary>
+    public static readonly TimeSpan DefaultHold = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Knocks and returns the port open at <paramref name="mode"/>'s baud with DTR asserted and stale input discarded.
+    /// </summary>
+    /// <exception cref="IOException">The port cannot be opened or configured at some step (the message names it).</exception>
+    public static async Task<SerialPortStream> SelectModeAsync(string path, TrueRngProMode mode, TimeSpan? firstHold = null,
+        TimeSpan? hold = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a TrueRNGpro mode");
+        }
+
+        for (int step = 0; step < Sequence.Count; step++)
+        {
+            using (SerialPortStream.Open(path, Sequence[step], assertDtr: false))
+            {
+                await Task.Delay(step == 0 ? firstHold ?? DefaultFirstHold : hold ?? DefaultHold, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        SerialPortStream port = SerialPortStream.Open(path, (int)mode, assertDtr: true);
+        try
+        {
+            await Task.Delay(hold ?? DefaultHold, cancellationToken).ConfigureAwait(false);
+            // Bytes sent before the mode took effect belong to the old mode.
+            port.DiscardInput();
+            return port;
+        }
+        catch
+        {
+            port.Dispose();
+            throw;
+        }
+    }
+}
