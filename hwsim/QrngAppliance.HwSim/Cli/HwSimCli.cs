@@ -8,14 +8,13 @@ namespace QrngAppliance.HwSim.Cli;
 public static class HwSimCli
 {
     public const string Usage = """
-        usage: hwsim truerng --link PATH [--rate BYTES_PER_SECOND] [--fault none|stuck[:BYTE]|bias[:P]] [--control-socket PATH]
+        usage: hwsim truerng|truerngpro|onerng --link PATH [--rate BYTES_PER_SECOND]
+                     [--fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N]] [--control-socket PATH]
                hwsim tpm --state DIR
 
         tpm: starts the real software TPM (Debian swtpm) on free 127.0.0.1 ports, powered and started, state in DIR;
         prints "ready endpoint=tcp://127.0.0.1:P ctrl=P+1 state=DIR" (use the endpoint as a tpm2 source Path) and runs
         until SIGINT/SIGTERM. Exit 1 when swtpm is missing or does not start.
-        usage: hwsim truerng|truerngpro|onerng --link PATH [--rate BYTES_PER_SECOND]
-                     [--fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N]] [--control-socket PATH]
 
         Simulates a CDC-ACM TRNG: a pty whose slave is symlinked at PATH (open it like /dev/ttyACM0), streaming random
         bytes at --rate while a reader has it open (defaults: truerng 16000, truerngpro 64000, onerng 44000).
@@ -160,7 +159,6 @@ public static class HwSimCli
         return 0;
     }
 
-    private static async Task ReadControlLinesAsync(SimulatedTrueRng sim, TextReader stdin, TextWriter output, CancellationTokenSource stop)
     private static ISimulatedDevice Start(TrueRngOptions options)
     {
         switch (options.Device)
