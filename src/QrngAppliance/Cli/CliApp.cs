@@ -9,6 +9,7 @@ public static class CliApp
         new RunCommand(),
         new AssessCommand(),
         new StakeCommand(),
+        new VerifyCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)

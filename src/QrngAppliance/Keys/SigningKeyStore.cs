@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using QrngAppliance.Proofs.MlDsa;
 using QrngAppliance.Proofs.Signing;
 
 namespace QrngAppliance.Keys;
@@ -25,6 +26,25 @@ public static class SigningKeyStore
             CryptographicOperations.ZeroMemory(seed);
         }
     }
+
+    /// <summary>Loads the ML-DSA-65 key, generating it if absent. The file holds the 32-byte seed ξ (FIPS 204 Alg. 6),
+    /// from which the key pair is derived at start; the 4032-byte secret key never touches the disk.</summary>
+    public static MlDsa65PulseSigner LoadOrCreateMlDsa65(string dataDir)
+    {
+        var seed = LoadOrCreate(Path.Combine(dataDir, "keys", "ml-dsa-65.seed"), MlDsaScheme.SeedBytes);
+        try
+        {
+            return new MlDsa65PulseSigner(seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>The secret from which pulses' local random values are derived (see <c>PulseChain</c>); 32 bytes.</summary>
+    public static byte[] LoadOrCreateLocalRandomKey(string dataDir) =>
+        LoadOrCreate(Path.Combine(dataDir, "keys", "local-random.key"), 32);
 
     internal static byte[] LoadOrCreate(string path, int size)
     {

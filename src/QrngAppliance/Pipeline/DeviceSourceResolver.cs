@@ -10,18 +10,21 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles)
 {
     public FirmwareProfileSet Profiles { get; } = profiles;
 
+    /// <summary>The folder the profiles were loaded from; lets <see cref="Resolve"/> hash each source's profile file.</summary>
+    public string? Directory { get; init; }
+
     /// <summary>Loads the profiles folder: <paramref name="directory"/>, else next to the executable, else <c>./firmware-profiles</c>.</summary>
     public static DeviceSourceResolver Load(string? directory)
     {
         var path = directory
-            ?? new[] { FirmwareProfileLoader.DefaultDirectory, Path.Combine(Environment.CurrentDirectory, "firmware-profiles") }.FirstOrDefault(Directory.Exists)
+            ?? new[] { FirmwareProfileLoader.DefaultDirectory, Path.Combine(Environment.CurrentDirectory, "firmware-profiles") }.FirstOrDefault(System.IO.Directory.Exists)
             ?? FirmwareProfileLoader.DefaultDirectory;
-        if (!Directory.Exists(path))
+        if (!System.IO.Directory.Exists(path))
         {
             throw new ConfigurationException($"{ApplianceOptions.Section}:ProfilesDir", $"folder '{path}' does not exist");
         }
 
-        return new DeviceSourceResolver(FirmwareProfileLoader.LoadDirectory(path));
+        return new DeviceSourceResolver(FirmwareProfileLoader.LoadDirectory(path)) { Directory = path };
     }
 
     public SourceDefinition Resolve(SourceOptions source, int index)
@@ -41,6 +44,11 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles)
             "serial" => _ => ValueTask.FromResult<EntropySource>(TrueRngEntropySource.Open(source.Path, profile, source.Id)),
             _ => throw new ConfigurationException(key, $"transport '{profile.Transport}' of profile '{profile.Model}' has no driver in this build"),
         };
-        return new SourceDefinition(source.Id, profile.Model, profile.Transport, source.Path, profile.SampleBits, profile.MinEntropyPerSample, open);
+        var file = Directory is null ? null : System.IO.Path.Combine(Directory, profile.SourceFile);
+        return new SourceDefinition(source.Id, profile.Model, profile.Transport, source.Path, profile.SampleBits, profile.MinEntropyPerSample, open)
+        {
+            // Pulses carry this hash, so a verifier sees which profile (rates, cutoffs, firmware list) was in force.
+            ProfileSha256 = file is not null && File.Exists(file) ? System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)) : null,
+        };
     }
 }
