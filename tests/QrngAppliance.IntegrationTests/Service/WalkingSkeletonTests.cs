@@ -146,6 +146,12 @@ public sealed class WalkingSkeletonTests
             Assert.Null(PulseChainVerifier.CheckLink(lastBefore, next));
             Assert.Null(PulseChainVerifier.CheckSignature(next, Convert.FromBase64String(keyBefore)));
 
+            // The same version 2 chain continues: no new genesis, both signatures, the precommitment revealed.
+            var info = ChainInfoCodec.Decode(Convert.FromBase64String((await second.GetJsonAsync("/v1/chain-info")).GetProperty("encoded").GetString()!));
+            Assert.Equal(0UL, info.GenesisSeq);
+            var across = PulseChainVerifier.VerifyChain([lastBefore, next], info);
+            Assert.True(across.Ok, across.Failure?.ToString());
+
             // The log grew append-only: the old root is a prefix of the new tree.
             var log = second.App.Services.GetRequiredService<QrngAppliance.Pipeline.AttestedPool>().Log;
             Assert.Equal(lastBefore.Root, log.RootAt(lastBefore.TreeSize));
