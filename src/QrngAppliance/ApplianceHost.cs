@@ -51,7 +51,7 @@ public static class ApplianceHost
         var journal = await SqliteJournal.OpenAsync(Path.Combine(options.DataDir, "qrng.db"), cancellationToken);
         var ed25519 = SigningKeyStore.LoadOrCreateEd25519(options.DataDir);
         IReadOnlyList<IPulseSigner> signers = [ed25519, SigningKeyStore.LoadOrCreateMlDsa65(options.DataDir)];
-        var applianceId = options.ApplianceId ?? "qrng-" + Convert.ToHexStringLower(ed25519.KeyId);
+        var applianceId = options.ApplianceId ?? PulseChain.StoredApplianceId(options.DataDir) ?? "qrng-" + Convert.ToHexStringLower(ed25519.KeyId);
         var pool = await AttestedPool.LoadAsync(journal, metrics, options.PoolCapacity, cancellationToken);
         var registry = new SourceRegistry();
         var chainSettings = new PulseChainSettings(

@@ -66,7 +66,7 @@ public sealed partial class PulseChain
             latest is null ? "empty journal"
             : latest.Version != Pulse.V2 ? $"the journal ends in a version {latest.Version} pulse; version 1 pulses stay readable but are not continued"
             : stored is null ? $"no readable {ChainInfoFileName}"
-            : !latest.ChainInfoHash.AsSpan().SequenceEqual(ChainInfoCodec.Hash(stored)) ? $"{ChainInfoFileName} does not match the last pulse"
+            : !MatchesLastPulse(stored, latest) ? $"{ChainInfoFileName} does not match the last pulse"
             : stored.ApplianceId != settings.ApplianceId ? "the appliance id changed"
             : stored.PeriodMilliseconds != (long)settings.Period.TotalMilliseconds ? "the pulse period changed"
             : stored.Keys.Count != keys.Count || !stored.Keys.Zip(keys).All(p => p.First.SameAs(p.Second)) ? "the signing keys changed outside a rotation"
@@ -87,6 +87,15 @@ public sealed partial class PulseChain
 
         return new PulseChain(journal, pool, sources, signers, settings, time, info, latest);
     }
+
+    /// <summary>
+    /// The stored chain info is the one the last pulse names, or, when the last pulse is a rotation record (it
+    /// still names the old chain info), the one with the keys that record introduced.
+    /// </summary>
+    private static bool MatchesLastPulse(ChainInfo stored, Pulse latest) =>
+        latest.RotateTo is { } rotated
+            ? stored.Keys.Count == rotated.Count && stored.Keys.Zip(rotated).All(p => p.First.SameAs(p.Second))
+            : latest.ChainInfoHash.AsSpan().SequenceEqual(ChainInfoCodec.Hash(stored));
 
     /// <summary>Emits the next pulse over the log's current state.</summary>
     public Task<Pulse> EmitAsync(CancellationToken cancellationToken) => EmitAsync(null, cancellationToken);
@@ -201,6 +210,13 @@ public sealed partial class PulseChain
         BinaryPrimitives.WriteUInt64BigEndian(message[36..], seq);
         return HMACSHA512.HashData(_settings.LocalRandomKey, message);
     }
+
+    /// <summary>
+    /// The appliance id of the chain info stored under <paramref name="stateDirectory"/>, or null. A default id
+    /// derived from the first Ed25519 key must survive a key rotation, so the stored one wins over re-deriving it.
+    /// </summary>
+    public static string? StoredApplianceId(string stateDirectory) =>
+        ReadChainInfo(Path.Combine(stateDirectory, ChainInfoFileName))?.ApplianceId;
 
     private static ChainInfo? ReadChainInfo(string path)
     {

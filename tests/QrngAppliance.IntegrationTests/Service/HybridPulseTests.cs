@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using QrngAppliance.IntegrationTests.Cli;
+using QrngAppliance.Keys;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Proofs.MlDsa;
 using QrngAppliance.Proofs.Pulses;
@@ -146,24 +147,42 @@ public sealed class HybridPulseTests
     }
 
     [Fact]
-    public async Task A_key_rotation_in_the_running_chain_verifies_against_the_original_chain_info()
+    public async Task A_key_rotation_persists_and_the_chain_verifies_across_it_and_a_restart_against_the_original_chain_info()
     {
-        await using var appliance = await RunningAppliance.StartAsync();
-        await WaitForPulsesAsync(appliance, 2);
-        var infoBefore = ChainInfoCodec.Decode(Convert.FromBase64String((await appliance.GetJsonAsync("/v1/chain-info")).GetProperty("encoded").GetString()!));
-        var chain = appliance.App.Services.GetRequiredService<PulseChain>();
-        using var newMlDsa = new MlDsa65PulseSigner(RandomNumberGenerator.GetBytes(32));
-        var rotation = await chain.RotateAsync([new Ed25519PulseSigner(RandomNumberGenerator.GetBytes(32)), newMlDsa], CancellationToken.None);
-        await RunningAppliance.WaitForAsync(async () => (await appliance.Client.GetAsync($"/v1/pulses/{rotation.Seq + 2}")).IsSuccessStatusCode, "pulses after the rotation");
+        var dataDir = Directory.CreateTempSubdirectory("qrng-it-").FullName;
+        try
+        {
+            ChainInfo infoBefore;
+            Pulse rotation;
+            var keyFile = Path.Combine(dataDir, "keys", "ml-dsa-65.seed");
+            await using (var appliance = await RunningAppliance.StartAsync(dataDir))
+            {
+                await WaitForPulsesAsync(appliance, 2);
+                infoBefore = ChainInfoCodec.Decode(Convert.FromBase64String((await appliance.GetJsonAsync("/v1/chain-info")).GetProperty("encoded").GetString()!));
+                var seedBefore = File.ReadAllText(keyFile);
+                rotation = await SigningKeyStore.RotateAsync(dataDir, appliance.App.Services.GetRequiredService<PulseChain>(), CancellationToken.None);
+                Assert.NotEqual(seedBefore, File.ReadAllText(keyFile));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+                var keys = (await appliance.GetJsonAsync("/v1/keys")).GetProperty("keys");
+                Assert.Equal(Convert.ToBase64String(rotation.RotateTo![1].PublicKey), keys[1].GetProperty("public_key").GetString());
+            }
 
-        var views = JsonDocument.Parse(await appliance.Client.GetStringAsync($"/v1/pulses?from=0&to={rotation.Seq + 2}")).RootElement.EnumerateArray().ToList();
-        var result = PulseChainVerifier.VerifyChain([.. views.Select(Decode)], infoBefore);
-        Assert.True(result.Ok, result.Failure?.ToString());
-        Assert.Equal(1, result.Rotations);
-        var infoAfter = (await appliance.GetJsonAsync("/v1/chain-info")).GetProperty("keys")[1].GetProperty("public_key").GetString();
-        Assert.Equal(Convert.ToBase64String(newMlDsa.PublicKey), infoAfter);
-        var announced = views[(int)rotation.Seq].GetProperty("rotate_to").EnumerateArray().Single(k => k.GetProperty("algorithm").GetString() == "ml-dsa-65");
-        Assert.Equal(infoAfter, announced.GetProperty("public_key").GetString());
+            await using var restarted = await RunningAppliance.StartAsync(dataDir);
+            var views = await WaitForPulsesAsync(restarted, (int)rotation.Seq + 3);
+            var info = ChainInfoCodec.Decode(Convert.FromBase64String((await restarted.GetJsonAsync("/v1/chain-info")).GetProperty("encoded").GetString()!));
+            Assert.Equal(infoBefore.GenesisSeq, info.GenesisSeq); // the rotated keys were loaded: no new chain
+            Assert.True(info.Keys.Zip(rotation.RotateTo!).All(k => k.First.SameAs(k.Second)));
+
+            var result = PulseChainVerifier.VerifyChain([.. views.Select(Decode)], infoBefore);
+            Assert.True(result.Ok, result.Failure?.ToString());
+            Assert.Equal(1, result.Rotations);
+            var announced = views[(int)rotation.Seq].GetProperty("rotate_to").EnumerateArray().Single(k => k.GetProperty("algorithm").GetString() == "ml-dsa-65");
+            Assert.Equal(Convert.ToBase64String(rotation.RotateTo![1].PublicKey), announced.GetProperty("public_key").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     [Fact]
