@@ -41,6 +41,22 @@ public sealed class HybridPulseChainTests
     }
 
     [Fact]
+    public void Noble_verifies_the_ml_dsa_signature_of_a_pulse_under_the_pulse_context_only()
+    {
+        var pulse = s_chain[2];
+        var signed = PulseCodec.SignedBytes(pulse);
+        var signature = pulse.Signatures.Single(s => s.Algorithm == "ml-dsa-65").Signature;
+        var requests = new System.Text.Json.Nodes.JsonArray
+        {
+            QrngAppliance.Proofs.Tests.MlDsa.NoblePeer.VerifyRequest(HybridChainFactory.MlDsa.PublicKey, signed, "qrng-pulse-v1"u8.ToArray(), signature),
+            QrngAppliance.Proofs.Tests.MlDsa.NoblePeer.VerifyRequest(HybridChainFactory.MlDsa.PublicKey, signed, [], signature),
+        };
+        var results = QrngAppliance.Proofs.Tests.MlDsa.NoblePeer.Run(requests);
+        Assert.True(QrngAppliance.Proofs.Tests.MlDsa.NoblePeer.Valid(results[0]));
+        Assert.False(QrngAppliance.Proofs.Tests.MlDsa.NoblePeer.Valid(results[1]));
+    }
+
+    [Fact]
     public void Version_2_pulses_round_trip_and_randomness_hashes_signed_bytes_and_signatures()
     {
         var pulse = s_chain[4] with { RotateTo = [.. HybridChainFactory.NextSigners.Select(PulseKey.Of)] };
