@@ -16,6 +16,9 @@ public sealed class WalkingSkeletonTests
     {
         await using var appliance = await RunningAppliance.StartAsync();
         await RunningAppliance.WaitForAsync(async () => (await appliance.Client.GetAsync("/readyz")).IsSuccessStatusCode, "readiness");
+        // Ready means a source passed its startup test; the first conditioned block reaches the pool a moment later
+        // (under a loaded test machine, long enough for /v1/entropy to answer 503), so wait for a leaf too.
+        await RunningAppliance.WaitForAsync(async () => appliance.App.Services.GetRequiredService<QrngAppliance.Pipeline.AttestedPool>().Log.Size > 0, "a leaf in the pool");
 
         var entropy = await appliance.GetJsonAsync("/v1/entropy?bytes=32");
         Assert.Equal(32, entropy.GetProperty("bytes").GetInt32());
