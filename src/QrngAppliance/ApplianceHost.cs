@@ -7,6 +7,7 @@ using QrngAppliance.Keys;
 using QrngAppliance.Metrics;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Proofs.Signing;
+using ProofsProfileHash = QrngAppliance.Proofs.Pulses.ProfileHash;
 using QrngAppliance.Storage;
 using QrngAppliance.Storage.Consumption;
 using QrngAppliance.Storage.Postgres;
@@ -51,11 +52,15 @@ public static class ApplianceHost
         var metrics = new ApplianceMetrics();
         var journal = await SqliteJournal.OpenAsync(Path.Combine(options.DataDir, "qrng.db"), cancellationToken);
         var ed25519 = SigningKeyStore.LoadOrCreateEd25519(options.DataDir);
-        IReadOnlyList<IPulseSigner> signers = [ed25519];
-        var applianceId = options.ApplianceId ?? "qrng-" + Convert.ToHexStringLower(ed25519.KeyId);
+        IReadOnlyList<IPulseSigner> signers = [ed25519, SigningKeyStore.LoadOrCreateMlDsa65(options.DataDir)];
+        var applianceId = options.ApplianceId ?? PulseChain.StoredApplianceId(options.DataDir) ?? "qrng-" + Convert.ToHexStringLower(ed25519.KeyId);
         var pool = await AttestedPool.LoadAsync(journal, metrics, options.PoolCapacity, cancellationToken);
         var registry = new SourceRegistry();
-        var chain = await PulseChain.LoadAsync(journal, pool, registry, signers, time, applianceId, cancellationToken);
+        var chainSettings = new PulseChainSettings(
+            applianceId, TimeSpan.FromSeconds(options.PulsePeriodSeconds), options.DataDir, SigningKeyStore.LoadOrCreateLocalRandomKey(options.DataDir),
+            [.. definitions.Where(d => d.ProfileSha256 is not null).Select(d => new ProofsProfileHash(d.Id, d.ProfileSha256!))]);
+        using var bootLogger = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; }));
+        var chain = await PulseChain.LoadAsync(journal, pool, registry, signers, chainSettings, time, bootLogger.CreateLogger<PulseChain>(), cancellationToken);
         // The consumption ledger shares the journal's SQLite file unless a PostgreSQL one is configured.
         IConsumptionLedger ledger = options.LedgerPostgres is { } pg
             ? await PostgresConsumptionLedger.OpenAsync(pg, options.LedgerPostgresSchema, cancellationToken)

@@ -15,7 +15,7 @@ public static class PulseCodec
     /// <summary>The exact bytes every signature covers.</summary>
     public static byte[] SignedBytes(Pulse pulse)
     {
-        if (pulse.Version != Pulse.CurrentVersion)
+        if (pulse.Version is not (Pulse.V1 or Pulse.V2))
         {
             throw new ArgumentException($"cannot encode pulse version {pulse.Version}");
         }
@@ -27,6 +27,11 @@ public static class PulseCodec
         w.U64(pulse.Seq);
         w.Fixed(pulse.PrevPulseHash, MerkleHash.Size);
         w.I64(pulse.Time.ToUnixTimeMilliseconds());
+        if (pulse.Version >= Pulse.V2)
+        {
+            w.Fixed(pulse.ChainInfoHash, MerkleHash.Size);
+        }
+
         w.U64(checked((ulong)pulse.TreeSize));
         w.Fixed(pulse.Root, MerkleHash.Size);
         w.U64(checked((ulong)pulse.EntropyBitsCredited));
@@ -40,7 +45,75 @@ public static class PulseCodec
             w.U64(checked((ulong)s.BytesRead));
         }
 
+        if (pulse.Version >= Pulse.V2)
+        {
+            WriteV2Tail(w, pulse);
+        }
+
         return w.ToArray();
+    }
+
+    private static void WriteV2Tail(CanonicalWriter w, Pulse pulse)
+    {
+        w.U16(checked((ushort)pulse.ProfileHashes.Count));
+        foreach (var p in pulse.ProfileHashes)
+        {
+            w.String(p.SourceId);
+            w.Fixed(p.Sha256, MerkleHash.Size);
+        }
+
+        w.Fixed(pulse.LocalRandom, Pulse.LocalRandomSize);
+        w.Fixed(pulse.Precommit, Pulse.LocalRandomSize);
+        w.U64(pulse.HourLink.Seq);
+        w.Fixed(pulse.HourLink.Hash, MerkleHash.Size);
+        w.U64(pulse.DayLink.Seq);
+        w.Fixed(pulse.DayLink.Hash, MerkleHash.Size);
+        if (pulse.RotateTo is null)
+        {
+            w.U8(0);
+        }
+        else
+        {
+            w.U8(1);
+            WriteKeys(w, pulse.RotateTo);
+        }
+    }
+
+    internal static void WriteKeys(CanonicalWriter w, IReadOnlyList<PulseKey> keys)
+    {
+        w.U16(checked((ushort)keys.Count));
+        foreach (var k in keys)
+        {
+            w.String(k.Algorithm);
+            w.Bytes16(k.PublicKey);
+        }
+    }
+
+    internal static List<PulseKey> ReadKeys(ref CanonicalReader r)
+    {
+        var keys = new List<PulseKey>();
+        for (int i = 0, n = r.U16(); i < n; i++)
+        {
+            keys.Add(new PulseKey(r.String(), r.Bytes16()));
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// The pulse's published randomness: SHA-512(signed bytes ‖ signature_1 ‖ … ‖ signature_n), signatures raw and
+    /// in list order. Derived from the signed pulse (NIST beacon 2.0's outputValue), never from raw pool bytes.
+    /// </summary>
+    public static byte[] Randomness(Pulse pulse)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        hash.AppendData(SignedBytes(pulse));
+        foreach (var sig in pulse.Signatures)
+        {
+            hash.AppendData(sig.Signature);
+        }
+
+        return hash.GetHashAndReset();
     }
 
     /// <summary>SHA-256 of the signed bytes: what the next pulse's prev_pulse_hash holds.</summary>
@@ -85,7 +158,7 @@ public static class PulseCodec
         }
 
         var version = r.U8();
-        if (version != Pulse.CurrentVersion)
+        if (version is not (Pulse.V1 or Pulse.V2))
         {
             throw new FormatException($"unsupported pulse version {version}");
         }
@@ -94,6 +167,7 @@ public static class PulseCodec
         var seq = r.U64();
         var prev = r.Fixed(MerkleHash.Size);
         var time = UnixMilliseconds(r.I64());
+        var chainInfoHash = version >= Pulse.V2 ? r.Fixed(MerkleHash.Size) : new byte[MerkleHash.Size];
         var treeSize = r.NonNegativeI64();
         var root = r.Fixed(MerkleHash.Size);
         var credited = r.NonNegativeI64();
@@ -110,12 +184,47 @@ public static class PulseCodec
             sources.Add(new SourceHealthSummary(id, s_states[state], r.NonNegativeI64(), r.NonNegativeI64(), r.NonNegativeI64()));
         }
 
+        var pulse = new Pulse(version, applianceId, seq, prev, time, treeSize, root, credited, sources, []);
+        if (version >= Pulse.V2)
+        {
+            pulse = ReadV2Tail(ref r, pulse with { ChainInfoHash = chainInfoHash });
+        }
+
         r.ExpectEnd();
-        return new Pulse(version, applianceId, seq, prev, time, treeSize, root, credited, sources, []);
+        return pulse;
+    }
+
+    private static Pulse ReadV2Tail(ref CanonicalReader r, Pulse pulse)
+    {
+        var profiles = new List<ProfileHash>();
+        for (int i = 0, n = r.U16(); i < n; i++)
+        {
+            profiles.Add(new ProfileHash(r.String(), r.Fixed(MerkleHash.Size)));
+        }
+
+        var localRandom = r.Fixed(Pulse.LocalRandomSize);
+        var precommit = r.Fixed(Pulse.LocalRandomSize);
+        var hour = new PulseLink(r.U64(), r.Fixed(MerkleHash.Size));
+        var day = new PulseLink(r.U64(), r.Fixed(MerkleHash.Size));
+        var rotate = r.U8() switch
+        {
+            0 => null,
+            1 => ReadKeys(ref r),
+            var flag => throw new FormatException($"rotation flag must be 0 or 1, got {flag}"),
+        };
+        return pulse with
+        {
+            ProfileHashes = profiles,
+            LocalRandom = localRandom,
+            Precommit = precommit,
+            HourLink = hour,
+            DayLink = day,
+            RotateTo = rotate,
+        };
     }
 
     // Decoding must fail only with FormatException: a verifier handed garbage reports it, it does not crash.
-    private static DateTimeOffset UnixMilliseconds(long ms) =>
+    internal static DateTimeOffset UnixMilliseconds(long ms) =>
         ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : throw new FormatException($"time {ms} ms is out of range");

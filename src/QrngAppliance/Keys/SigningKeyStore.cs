@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using QrngAppliance.Pipeline;
+using QrngAppliance.Proofs.MlDsa;
+using QrngAppliance.Proofs.Pulses;
 using QrngAppliance.Proofs.Signing;
 
 namespace QrngAppliance.Keys;
@@ -23,6 +26,53 @@ public static class SigningKeyStore
         finally
         {
             CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>Loads the ML-DSA-65 key, generating it if absent. The file holds the 32-byte seed ξ (FIPS 204 Alg. 6),
+    /// from which the key pair is derived at start; the 4032-byte secret key never touches the disk.</summary>
+    public static MlDsa65PulseSigner LoadOrCreateMlDsa65(string dataDir)
+    {
+        var seed = LoadOrCreate(Path.Combine(dataDir, "keys", "ml-dsa-65.seed"), MlDsaScheme.SeedBytes);
+        try
+        {
+            return new MlDsa65PulseSigner(seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>The secret from which pulses' local random values are derived (see <c>PulseChain</c>); 32 bytes.</summary>
+    public static byte[] LoadOrCreateLocalRandomKey(string dataDir) =>
+        LoadOrCreate(Path.Combine(dataDir, "keys", "local-random.key"), 32);
+
+    /// <summary>
+    /// Rotates both pulse-signing keys: fresh seeds are written 0600 beside the current files (<c>.next</c>), the
+    /// chain emits a rotation pulse signed by the old keys naming the new ones, and only then do the new files
+    /// replace the old. A crash before the rename leaves the old keys with a chain info naming the new ones, so
+    /// the next start begins a new chain (logged) rather than signing with keys the chain does not expect.
+    /// </summary>
+    public static async Task<Pulse> RotateAsync(string dataDir, PulseChain chain, CancellationToken cancellationToken)
+    {
+        var ed25519Path = Path.Combine(dataDir, "keys", "ed25519.key");
+        var mlDsaPath = Path.Combine(dataDir, "keys", "ml-dsa-65.seed");
+        var ed25519Seed = RandomNumberGenerator.GetBytes(Ed25519.SeedSize);
+        var mlDsaSeed = RandomNumberGenerator.GetBytes(MlDsaScheme.SeedBytes);
+        try
+        {
+            WriteKeyFile(ed25519Path + ".next", ed25519Seed);
+            WriteKeyFile(mlDsaPath + ".next", mlDsaSeed);
+            var pulse = await chain.RotateAsync([new Ed25519PulseSigner(ed25519Seed), new MlDsa65PulseSigner(mlDsaSeed)], cancellationToken);
+            File.Move(ed25519Path + ".next", ed25519Path, overwrite: true);
+            File.Move(mlDsaPath + ".next", mlDsaPath, overwrite: true);
+            return pulse;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ed25519Seed);
+            CryptographicOperations.ZeroMemory(mlDsaSeed);
         }
     }
 
@@ -57,21 +107,23 @@ public static class SigningKeyStore
         }
 
         var fresh = RandomNumberGenerator.GetBytes(size);
-        // Create with 0600 from the start (no window where the file is readable by others), then rename into place.
         var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
+        WriteKeyFile(temp, fresh);
+        File.Move(temp, path, overwrite: false);
+        return fresh;
+    }
+
+    /// <summary>Creates the file with 0600 from the start (no window where it is readable by others), hex inside.</summary>
+    private static void WriteKeyFile(string path, byte[] key)
+    {
+        using var stream = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.Create,
             Access = FileAccess.Write,
             UnixCreateMode = OwnerOnly,
             Options = FileOptions.WriteThrough,
-        }))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(Convert.ToHexStringLower(fresh));
-        }
-
-        File.Move(temp, path, overwrite: false);
-        return fresh;
+        });
+        using var writer = new StreamWriter(stream);
+        writer.Write(Convert.ToHexStringLower(key));
     }
 }

@@ -15,6 +15,7 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
 {
     public FirmwareProfileSet Profiles { get; } = profiles;
 
+    /// <summary>The folder the profiles were loaded from; lets the resolver hash each source's profile file.</summary>
     public string? Directory { get; } = directory;
 
     /// <summary>Loads the profiles folder: <paramref name="directory"/>, else next to the executable, else <c>./firmware-profiles</c>.</summary>
@@ -50,7 +51,7 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
     public SourceDefinition Resolve(DiscoveredDevice device) =>
         Bind(device.Id, device.Profile, device.DevicePath, $"{ApplianceOptions.Section}:Discovery ({device.SysfsName})");
 
-    private static SourceDefinition Bind(string id, FirmwareProfile profile, string path, string key)
+    private SourceDefinition Bind(string id, FirmwareProfile profile, string path, string key)
     {
         var identity = new SourceIdentity(id, profile.Model, profile.Transport);
         var h = profile.MinEntropyPerSample;
@@ -64,7 +65,12 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             "hwrng" => _ => ValueTask.FromResult<EntropySource>(HwRngEntropySource.Open(identity, h, path)),
             _ => throw new ConfigurationException(key, $"transport '{profile.Transport}' of profile '{profile.Model}' has no driver in this build"),
         };
-        return new SourceDefinition(id, profile.Model, profile.Transport, path, profile.SampleBits, h, open);
+        var file = Directory is null ? null : System.IO.Path.Combine(Directory, profile.SourceFile);
+        return new SourceDefinition(id, profile.Model, profile.Transport, path, profile.SampleBits, h, open)
+        {
+            // Pulses carry this hash, so a verifier sees which profile (rates, cutoffs, firmware list) was in force.
+            ProfileSha256 = file is not null && File.Exists(file) ? System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)) : null,
+        };
     }
 
     /// <summary><c>tcp://127.0.0.1:2321</c>: a TPM simulator's raw command port (swtpm).</summary>

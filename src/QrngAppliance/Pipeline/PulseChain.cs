@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using QrngAppliance.Proofs.Pulses;
 using QrngAppliance.Proofs.Signing;
 using QrngAppliance.Storage;
@@ -5,50 +7,116 @@ using QrngAppliance.Storage;
 namespace QrngAppliance.Pipeline;
 
 /// <summary>
-/// Makes, signs and journals pulses. Continues the chain from the last journaled pulse, so a restart
-/// neither repeats a seq nor breaks the prev_pulse_hash link.
+/// Makes, signs (every signer: Ed25519 and ML-DSA-65) and journals version 2 pulses. Continues the chain from
+/// the last journaled pulse, so a restart neither repeats a seq nor breaks the prev_pulse_hash link. When the
+/// journal ends in a version 1 pulse, or the chain info on disk no longer matches the keys, appliance id or
+/// period, a new chain starts at the next seq (its genesis links to the last pulse) and says so in the log.
 /// </summary>
-public sealed class PulseChain
+/// <remarks>
+/// Each pulse's local random value is HMAC-SHA512(local-random key, "qrng-local-random-v1" ‖ genesis time ‖
+/// genesis seq ‖ seq): committed one pulse ahead (precommit = SHA-512 of the next value), unpredictable without
+/// the 0600 key, and recomputable after a restart, so a restart does not break the reveal chain.
+/// </remarks>
+public sealed partial class PulseChain
 {
+    public const string ChainInfoFileName = "chain-info.bin";
+
     private readonly IApplianceJournal _journal;
     private readonly AttestedPool _pool;
     private readonly SourceRegistry _sources;
-    private readonly IReadOnlyList<IPulseSigner> _signers;
+    private readonly PulseChainSettings _settings;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private IReadOnlyList<IPulseSigner> _signers;
+    private ChainInfo _chainInfo;
+    private byte[] _chainInfoHash;
     private Pulse? _latest;
 
-    private PulseChain(IApplianceJournal journal, AttestedPool pool, SourceRegistry sources, IReadOnlyList<IPulseSigner> signers, TimeProvider time, string applianceId)
+    private PulseChain(IApplianceJournal journal, AttestedPool pool, SourceRegistry sources, IReadOnlyList<IPulseSigner> signers, PulseChainSettings settings, TimeProvider time, ChainInfo chainInfo, Pulse? latest)
     {
         _journal = journal;
         _pool = pool;
         _sources = sources;
         _signers = signers;
+        _settings = settings;
         _time = time;
-        ApplianceId = applianceId;
+        _chainInfo = chainInfo;
+        _chainInfoHash = ChainInfoCodec.Hash(chainInfo);
+        _latest = latest;
     }
 
-    public string ApplianceId { get; }
+    public string ApplianceId => _settings.ApplianceId;
 
-    public IReadOnlyList<IPulseSigner> Signers => _signers;
+    public IReadOnlyList<IPulseSigner> Signers => Volatile.Read(ref _signers);
+
+    /// <summary>The chain info in force (keys change at a rotation).</summary>
+    public ChainInfo ChainInfo => Volatile.Read(ref _chainInfo);
 
     public Pulse? Latest => Volatile.Read(ref _latest);
 
     public static async Task<PulseChain> LoadAsync(
         IApplianceJournal journal, AttestedPool pool, SourceRegistry sources, IReadOnlyList<IPulseSigner> signers,
-        TimeProvider time, string applianceId, CancellationToken cancellationToken)
+        PulseChainSettings settings, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var chain = new PulseChain(journal, pool, sources, signers, time, applianceId);
-        chain._latest = await journal.LatestPulseAsync(cancellationToken);
-        return chain;
+        var latest = await journal.LatestPulseAsync(cancellationToken);
+        var keys = signers.Select(PulseKey.Of).ToList();
+        var path = Path.Combine(settings.StateDirectory, ChainInfoFileName);
+        var stored = ReadChainInfo(path);
+        var reason =
+            latest is null ? "empty journal"
+            : latest.Version != Pulse.V2 ? $"the journal ends in a version {latest.Version} pulse; version 1 pulses stay readable but are not continued"
+            : stored is null ? $"no readable {ChainInfoFileName}"
+            : !MatchesLastPulse(stored, latest) ? $"{ChainInfoFileName} does not match the last pulse"
+            : stored.ApplianceId != settings.ApplianceId ? "the appliance id changed"
+            : stored.PeriodMilliseconds != (long)settings.Period.TotalMilliseconds ? "the pulse period changed"
+            : stored.Keys.Count != keys.Count || !stored.Keys.Zip(keys).All(p => p.First.SameAs(p.Second)) ? "the signing keys changed outside a rotation"
+            : null;
+        var info = stored!;
+        if (reason is not null)
+        {
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+            if (latest is not null && now < latest.Time)
+            {
+                now = latest.Time;
+            }
+
+            info = new ChainInfo(ChainInfo.CurrentVersion, settings.ApplianceId, keys, (long)settings.Period.TotalMilliseconds, now, latest is null ? 0 : latest.Seq + 1);
+            WriteChainInfo(path, info);
+            LogNewChain(logger, info.GenesisSeq, reason, Convert.ToHexStringLower(ChainInfoCodec.Hash(info)));
+        }
+
+        return new PulseChain(journal, pool, sources, signers, settings, time, info, latest);
     }
 
+    /// <summary>
+    /// The stored chain info is the one the last pulse names, or, when the last pulse is a rotation record (it
+    /// still names the old chain info), the one with the keys that record introduced.
+    /// </summary>
+    private static bool MatchesLastPulse(ChainInfo stored, Pulse latest) =>
+        latest.RotateTo is { } rotated
+            ? stored.Keys.Count == rotated.Count && stored.Keys.Zip(rotated).All(p => p.First.SameAs(p.Second))
+            : latest.ChainInfoHash.AsSpan().SequenceEqual(ChainInfoCodec.Hash(stored));
+
     /// <summary>Emits the next pulse over the log's current state.</summary>
-    public async Task<Pulse> EmitAsync(CancellationToken cancellationToken)
+    public Task<Pulse> EmitAsync(CancellationToken cancellationToken) => EmitAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Emits a key-rotation pulse: signed by the current keys, it names <paramref name="newSigners"/>, which sign
+    /// every later pulse; the chain info (and its file) then carries the new keys. The caller persists the new keys.
+    /// </summary>
+    public async Task<Pulse> RotateAsync(IReadOnlyList<IPulseSigner> newSigners, CancellationToken cancellationToken)
+    {
+        var newKeys = newSigners.Select(PulseKey.Of).ToList();
+        _ = new PulseKeySet(newKeys); // both algorithms present, keys well-formed: fail before anything is signed
+        return await EmitAsync(newSigners, cancellationToken);
+    }
+
+    private async Task<Pulse> EmitAsync(IReadOnlyList<IPulseSigner>? rotateTo, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            var info = _chainInfo;
             var previous = _latest;
             var size = _pool.Log.Size;
             var now = _time.GetUtcNow();
@@ -58,23 +126,45 @@ public sealed class PulseChain
                 now = previous.Time;
             }
 
+            now = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+            var seq = previous is null ? 0 : previous.Seq + 1;
+            var previousHash = previous is null ? new byte[32] : PulseCodec.Hash(previous);
+            var genesis = seq == info.GenesisSeq;
             var unsigned = new Pulse(
                 Pulse.CurrentVersion,
                 ApplianceId,
-                previous is null ? 0 : previous.Seq + 1,
-                previous is null ? new byte[32] : PulseCodec.Hash(previous),
-                DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()),
+                seq,
+                previousHash,
+                now,
                 size,
                 _pool.Log.RootAt(size),
                 _pool.TakeCreditedBits(),
                 _sources.Summaries(),
-                []);
+                [])
+            {
+                ChainInfoHash = _chainInfoHash,
+                ProfileHashes = _settings.ProfileHashes,
+                LocalRandom = LocalRandom(info, seq),
+                Precommit = SHA512.HashData(LocalRandom(info, seq + 1)),
+                HourLink = genesis ? PulseLink.Self(seq) : PulseChainVerifier.ExpectedSkipLink(previous!, previousHash, previous!.HourLink, seq, PulseChainVerifier.SameHour(previous.Time, now)),
+                DayLink = genesis ? PulseLink.Self(seq) : PulseChainVerifier.ExpectedSkipLink(previous!, previousHash, previous!.DayLink, seq, PulseChainVerifier.SameDay(previous.Time, now)),
+                RotateTo = rotateTo?.Select(PulseKey.Of).ToList(),
+            };
             var signed = PulseCodec.SignedBytes(unsigned);
             var pulse = unsigned with
             {
                 Signatures = [.. _signers.Select(s => new PulseSignature(s.Algorithm, s.KeyId, s.Sign(signed)))],
             };
             await _journal.AppendPulseAsync(pulse, cancellationToken);
+            if (pulse.RotateTo is { } keys)
+            {
+                var rotated = info with { Keys = keys };
+                WriteChainInfo(Path.Combine(_settings.StateDirectory, ChainInfoFileName), rotated);
+                Volatile.Write(ref _chainInfo, rotated);
+                _chainInfoHash = ChainInfoCodec.Hash(rotated);
+                Volatile.Write(ref _signers, rotateTo!);
+            }
+
             Volatile.Write(ref _latest, pulse);
             return pulse;
         }
@@ -85,4 +175,69 @@ public sealed class PulseChain
     }
 
     public Task<Pulse?> GetAsync(ulong seq, CancellationToken cancellationToken) => _journal.PulseAsync(seq, cancellationToken);
+
+    /// <summary>Pulses <paramref name="from"/>..<paramref name="to"/> inclusive that exist, in seq order.</summary>
+    public async Task<IReadOnlyList<Pulse>> GetRangeAsync(ulong from, ulong to, CancellationToken cancellationToken)
+    {
+        var pulses = new List<Pulse>();
+        if (Latest is not { } latest || from > to)
+        {
+            return pulses;
+        }
+
+        for (var seq = from; seq <= Math.Min(to, latest.Seq); seq++)
+        {
+            if (await _journal.PulseAsync(seq, cancellationToken) is { } pulse)
+            {
+                pulses.Add(pulse);
+            }
+
+            if (seq == ulong.MaxValue)
+            {
+                break;
+            }
+        }
+
+        return pulses;
+    }
+
+    private byte[] LocalRandom(ChainInfo info, ulong seq)
+    {
+        Span<byte> message = stackalloc byte[20 + 8 + 8 + 8];
+        "qrng-local-random-v1"u8.CopyTo(message);
+        BinaryPrimitives.WriteInt64BigEndian(message[20..], info.GenesisTime.ToUnixTimeMilliseconds());
+        BinaryPrimitives.WriteUInt64BigEndian(message[28..], info.GenesisSeq);
+        BinaryPrimitives.WriteUInt64BigEndian(message[36..], seq);
+        return HMACSHA512.HashData(_settings.LocalRandomKey, message);
+    }
+
+    /// <summary>
+    /// The appliance id of the chain info stored under <paramref name="stateDirectory"/>, or null. A default id
+    /// derived from the first Ed25519 key must survive a key rotation, so the stored one wins over re-deriving it.
+    /// </summary>
+    public static string? StoredApplianceId(string stateDirectory) =>
+        ReadChainInfo(Path.Combine(stateDirectory, ChainInfoFileName))?.ApplianceId;
+
+    private static ChainInfo? ReadChainInfo(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? ChainInfoCodec.Decode(File.ReadAllBytes(path)) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteChainInfo(string path, ChainInfo info)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, ChainInfoCodec.Encode(info));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "starting a new pulse chain at seq {GenesisSeq} ({Reason}); chain info hash {ChainInfoHash}")]
+    private static partial void LogNewChain(ILogger logger, ulong genesisSeq, string reason, string chainInfoHash);
 }

@@ -11,4 +11,8 @@ public sealed record SourceDefinition(
     string Path,
     int SampleBits,
     double MinEntropyPerSample,
-    Func<CancellationToken, ValueTask<EntropySource>> Open);
+    Func<CancellationToken, ValueTask<EntropySource>> Open)
+{
+    /// <summary>SHA-256 of the firmware-profile file the source was bound to; null when it was not read from a file.</summary>
+    public byte[]? ProfileSha256 { get; init; }
+}

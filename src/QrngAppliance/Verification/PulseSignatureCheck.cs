@@ -1,12 +1,11 @@
 using QrngAppliance.Proofs.Pulses;
-using QrngAppliance.Proofs.Signing;
 
 namespace QrngAppliance.Verification;
 
 /// <summary>
 /// The seam between proof verification and pulse signature verification: a pulse passes only when every
-/// given key signed it (hybrid pulses: both algorithms). Signature algorithms are checked by
-/// <see cref="PulseChainVerifier"/>; a new algorithm is added there and routed here.
+/// given key signed it, and the keys must include both Ed25519 and ML-DSA-65 (<see cref="PulseKeySet"/>), so a
+/// proof bundle is as hard to forge as the pulse chain itself.
 /// </summary>
 public static class PulseSignatureCheck
 {
@@ -18,17 +17,16 @@ public static class PulseSignatureCheck
             return "no public key to check the pulse signature with";
         }
 
-        foreach (var key in keys)
+        PulseKeySet set;
+        try
         {
-            var reason = key.Algorithm == Ed25519PulseSigner.AlgorithmName
-                ? PulseChainVerifier.CheckSignature(pulse, key.PublicKey)
-                : $"unsupported signature algorithm '{key.Algorithm}'";
-            if (reason is not null)
-            {
-                return reason;
-            }
+            set = new PulseKeySet(keys);
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
         }
 
-        return null;
+        return set.Check(pulse, PulseCodec.SignedBytes(pulse)) is { } failure ? $"{failure.Check}: {failure.Detail}" : null;
     }
 }

@@ -4,6 +4,7 @@ using QrngAppliance.Cli;
 using QrngAppliance.Configuration;
 using QrngAppliance.Devices.Tests.Kernel;
 using QrngAppliance.Entropy.Conditioning;
+using QrngAppliance.Keys;
 using QrngAppliance.Metrics;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Storage.Sqlite;
@@ -52,7 +53,11 @@ public sealed class KernelSinkTests
         Assert.True(depth >= 3);
 
         await using var ledger = await SqliteConsumptionLedger.OpenAsync(journal.Path);
-        var chain = await PulseChain.LoadAsync(journal, pool, new SourceRegistry(), [], TimeProvider.System, "test", CancellationToken.None);
+        var chain = await PulseChain.LoadAsync(
+            journal, pool, new SourceRegistry(),
+            [SigningKeyStore.LoadOrCreateEd25519(dir.Path), SigningKeyStore.LoadOrCreateMlDsa65(dir.Path)],
+            new PulseChainSettings("test", TimeSpan.FromSeconds(1), dir.Path, SigningKeyStore.LoadOrCreateLocalRandomKey(dir.Path), []),
+            TimeProvider.System, NullLogger.Instance, CancellationToken.None);
         var consumption = new AttestedConsumption(pool, chain, journal, ledger, TimeProvider.System, TimeSpan.FromSeconds(1));
         var firstLeaf = pool.Log.Size - depth;
         var service = new KernelSinkService(KernelSinkService.OpenChecked(), consumption, TimeSpan.FromMilliseconds(100), TimeProvider.System,

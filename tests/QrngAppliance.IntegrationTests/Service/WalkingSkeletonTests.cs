@@ -16,6 +16,9 @@ public sealed class WalkingSkeletonTests
     {
         await using var appliance = await RunningAppliance.StartAsync();
         await RunningAppliance.WaitForAsync(async () => (await appliance.Client.GetAsync("/readyz")).IsSuccessStatusCode, "readiness");
+        // Ready means a source passed its startup test; the first conditioned block reaches the pool a moment later
+        // (under a loaded test machine, long enough for /v1/entropy to answer 503), so wait for a leaf too.
+        await RunningAppliance.WaitForAsync(async () => appliance.App.Services.GetRequiredService<QrngAppliance.Pipeline.AttestedPool>().Log.Size > 0, "a leaf in the pool");
 
         var entropy = await appliance.GetJsonAsync("/v1/entropy?bytes=32");
         Assert.Equal(32, entropy.GetProperty("bytes").GetInt32());
@@ -145,6 +148,12 @@ public sealed class WalkingSkeletonTests
             var next = Decode(await second.GetJsonAsync($"/v1/pulses/{lastBefore.Seq + 1}"));
             Assert.Null(PulseChainVerifier.CheckLink(lastBefore, next));
             Assert.Null(PulseChainVerifier.CheckSignature(next, Convert.FromBase64String(keyBefore)));
+
+            // The same version 2 chain continues: no new genesis, both signatures, the precommitment revealed.
+            var info = ChainInfoCodec.Decode(Convert.FromBase64String((await second.GetJsonAsync("/v1/chain-info")).GetProperty("encoded").GetString()!));
+            Assert.Equal(0UL, info.GenesisSeq);
+            var across = PulseChainVerifier.VerifyChain([lastBefore, next], info);
+            Assert.True(across.Ok, across.Failure?.ToString());
 
             // The log grew append-only: the old root is a prefix of the new tree.
             var log = second.App.Services.GetRequiredService<QrngAppliance.Pipeline.AttestedPool>().Log;

@@ -113,7 +113,7 @@ public sealed class PulseChainVerifierTests
         ["signature key id"] = p => p with { Signatures = [p.Signatures[0] with { KeyId = Flip(p.Signatures[0].KeyId, 0) }] },
         ["signature algorithm"] = p => p with { Signatures = [p.Signatures[0] with { Algorithm = "ml-dsa-65" }] },
         ["signature removed"] = p => p with { Signatures = [] },
-        ["version"] = p => p with { Version = 2 },
+        ["version"] = p => p with { Version = 3 },
     };
 
     [Theory]

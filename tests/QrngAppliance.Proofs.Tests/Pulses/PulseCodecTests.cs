@@ -186,7 +186,7 @@ public sealed class PulseCodecTests
     public void Pulses_that_cannot_be_encoded_are_refused()
     {
         var pulse = PulseFactory.Unsigned(1);
-        Assert.Throws<ArgumentException>(() => PulseCodec.SignedBytes(pulse with { Version = 2 }));
+        Assert.Throws<ArgumentException>(() => PulseCodec.SignedBytes(pulse with { Version = 3 }));
         Assert.Throws<ArgumentException>(() => PulseCodec.SignedBytes(pulse with { Root = new byte[31] }));
         Assert.Throws<ArgumentException>(() => PulseCodec.SignedBytes(pulse with { PrevPulseHash = new byte[33] }));
         Assert.Throws<ArgumentException>(() => PulseCodec.SignedBytes(pulse with { Sources = [new SourceHealthSummary("x", "sick", 0, 0, 0)] }));

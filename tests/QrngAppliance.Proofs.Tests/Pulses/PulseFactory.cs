@@ -12,7 +12,7 @@ internal static class PulseFactory
     public static Ed25519PulseSigner Signer { get; } = new(SHA256.HashData("qrng test key"u8));
 
     public static Pulse Unsigned(ulong seq, byte[]? prev = null, long treeSize = 10) => new(
-        Pulse.CurrentVersion,
+        Pulse.V1,
         "appliance-7",
         seq,
         prev ?? new byte[32],
