@@ -30,7 +30,8 @@ public static class MultiMmcEstimator
     /// (context, bit) pairs, so only depth 15 can reach MaxEntries, and a context seen at depth d was counted at
     /// depth d-1 when it was first seen, so the tool's "stop at the first unseen context" chain never cuts a depth
     /// that has data. Each depth's pass records, per bit, whether it had a prediction and whether it was right;
-    /// one final pass replays the scoreboard in the tool's order. Halves the work of the interleaved loop.
+    /// one final pass replays the scoreboard in the tool's order. Measured ~1.6x less CPU than the interleaved
+    /// loop on d1's bitstring, because each pass is branch-light and touches one small table.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Estimate RunBinary(ReadOnlySpan<byte> s, string label)

@@ -10,7 +10,10 @@ namespace QrngAppliance.Entropy.Assessment;
 /// LCP of neighbours is the leading zero count of their XOR. Data with longer repeats returns false and takes
 /// SA-IS.
 /// </summary>
-/// <remarks>Measured on d1's bitstring: this path replaces SA-IS + Kasai and is several times faster.</remarks>
+/// <remarks>
+/// On d1's bitstring (8,000,000 bits, longest repeat 46) this replaces SA-IS and Kasai's LCP pass, whose random
+/// accesses over 32 MB arrays dominate, with one counting pass, one scatter and cache-sized bucket sorts.
+/// </remarks>
 internal static class PackedSuffixSort
 {
     private const int InsertionSortLimit = 48;
