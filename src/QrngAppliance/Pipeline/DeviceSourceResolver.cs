@@ -4,6 +4,7 @@ using QrngAppliance.Devices.Kernel;
 using QrngAppliance.Devices.Profiles;
 using QrngAppliance.Devices.Serial;
 using QrngAppliance.Devices.Tpm;
+using QrngAppliance.Devices.Usb;
 using QrngAppliance.Entropy.Sources;
 
 namespace QrngAppliance.Pipeline;
@@ -57,7 +58,15 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
         var h = profile.MinEntropyPerSample;
         Func<CancellationToken, ValueTask<EntropySource>> open = profile.Transport switch
         {
+            "serial" when profile.Model.StartsWith("truerngpro", StringComparison.Ordinal) =>
+                async ct => await TrueRngProEntropySource.OpenAsync(path, profile, id, cancellationToken: ct),
+            "serial" when profile.Model == "onerng" =>
+                async ct => await OneRngEntropySource.OpenAsync(path, profile, id, cancellationToken: ct),
             "serial" => _ => ValueTask.FromResult<EntropySource>(TrueRngEntropySource.Open(path, profile, id)),
+            "usb" when profile.Usb is { } usb && profile.Model == "quantis-usb" =>
+                _ => ValueTask.FromResult<EntropySource>(QuantisUsbEntropySource.Open(OpenUsb(usb), profile, id)),
+            "usb" when profile.Usb is { } usb && profile.Model == "chaoskey" =>
+                _ => ValueTask.FromResult<EntropySource>(ChaosKeyEntropySource.Open(OpenUsb(usb), profile, id)),
             "tpm" when TryParseTcp(path, out var host, out var port) =>
                 async ct => await TpmEntropySource.ConnectAsync(host, port, identity, h, ct),
             "tpm" when path.StartsWith('/') => _ => ValueTask.FromResult<EntropySource>(TpmEntropySource.Open(identity, h, path)),
@@ -72,6 +81,17 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             ProfileSha256 = file is not null && File.Exists(file) ? System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)) : null,
         };
     }
+
+    // One libusb context for the process: libusb_init is not free, and every USB source shares the bus.
+    private static readonly Lazy<LibUsbContext> s_usb = new(LibUsbContext.Create);
+
+    /// <summary>
+    /// Opens the first device with the profile's VID:PID (libusb has no path-based open; two identical sticks are
+    /// told apart only by discovery's serial, which this build does not yet pass to libusb).
+    /// </summary>
+    private static LibUsbTransport OpenUsb(UsbIdentity usb) =>
+        LibUsbTransport.TryOpen(s_usb.Value, usb.VendorId, usb.ProductId)
+        ?? throw new FileNotFoundException($"no USB device {usb} is attached");
 
     /// <summary><c>tcp://127.0.0.1:2321</c>: a TPM simulator's raw command port (swtpm).</summary>
     private static bool TryParseTcp(string path, out string host, out int port)
