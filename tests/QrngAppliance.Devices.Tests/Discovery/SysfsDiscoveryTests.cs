@@ -27,7 +27,7 @@ public sealed class SysfsDiscoveryTests
     public void Unknown_serial_device_is_skipped_naming_its_vid_pid_and_hubs_and_uarts_are_ignored()
     {
         using var sysfs = new FakeSysfs();
-        sysfs.AddUsb("1-3", "1d50", "6086", "OneRNG entropy device", "00", "ttyACM1");
+        sysfs.AddUsb("1-3", "0403", "6015", "FT240X USB FIFO", "00", "ttyACM1");
         sysfs.AddUsb("1-1", "1d6b", "0002", "xHCI Host Controller", null, null);
         sysfs.AddPlatformTty("ttyS0");
 
@@ -36,7 +36,7 @@ public sealed class SysfsDiscoveryTests
         Assert.Empty(result.Found);
         var skipped = Assert.Single(result.Skipped);
         Assert.Equal("usb 1-3", skipped.SysfsName);
-        Assert.StartsWith("no profile for 1d50:6086 \"OneRNG entropy device\"", skipped.Reason);
+        Assert.StartsWith("no profile for 0403:6015 \"FT240X USB FIFO\"", skipped.Reason);
         Assert.Contains("ttyACM1", skipped.Reason);
     }
 

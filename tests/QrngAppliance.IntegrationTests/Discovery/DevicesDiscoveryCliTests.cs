@@ -13,7 +13,7 @@ public sealed class DevicesDiscoveryCliTests
         using var sysfs = new FakeSysfs();
         using var dir = new Devices.Tests.TempDirectory();
         sysfs.AddUsb("1-2", "04d8", "f5fe", "TrueRNG", "TRNG-00A1B2C3D4", "ttyACM0");
-        sysfs.AddUsb("1-3", "1d50", "6086", "OneRNG entropy device", "00", "ttyACM1");
+        sysfs.AddUsb("1-3", "0403", "6015", "FT240X USB FIFO", "00", "ttyACM1");
         sysfs.AddUsb("1-4", "04d8", "f5fe", "TrueRNG", "SECOND01", "ttyACM2");
         var configured = Path.Combine(sysfs.Dev, "ttyACM2");
         var config = dir.File("config.json");
@@ -39,7 +39,7 @@ public sealed class DevicesDiscoveryCliTests
             [("mine", "configured", configured, "present"), ("truerng-v3-a1b2c3d4", "discovered", Path.Combine(sysfs.Dev, "ttyACM0"), "present")],
             sources);
         var skipped = root.GetProperty("skipped").EnumerateArray().Select(s => s.GetProperty("reason").GetString()!).ToList();
-        Assert.Contains(skipped, r => r.StartsWith("no profile for 1d50:6086", StringComparison.Ordinal));
+        Assert.Contains(skipped, r => r.StartsWith("no profile for 0403:6015", StringComparison.Ordinal));
         Assert.Contains(skipped, r => r == $"{configured} is already a configured source");
     }
 
