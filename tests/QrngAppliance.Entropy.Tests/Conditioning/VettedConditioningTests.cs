@@ -21,7 +21,7 @@ public sealed class VettedConditioningTests
 
                 foreach (var nw in new[] { nOut, 2 * nOut })
                 {
-                    foreach (var h in new[] { 1, 2, nOut / 2, nOut - 1, nOut, nOut + 1, 2 * nOut, nIn - 1, nIn })
+                    foreach (var h in new[] { 1, 2, nOut / 2, nOut - 1, nOut, nOut + 1, 2 * nOut, nIn - 1, nIn }.Distinct())
                     {
                         if (h >= 1 && h <= nIn)
                         {
