@@ -120,7 +120,8 @@ public sealed class SwtpmProcess : IAsyncDisposable
         return false;
     }
 
-    private static int FindFreePortPair()
+    /// <summary>A port P with P+1 also free on 127.0.0.1: swtpm's command port and its control port.</summary>
+    internal static int FindFreePortPair()
     {
         for (int i = 0; i < 50; i++)
         {

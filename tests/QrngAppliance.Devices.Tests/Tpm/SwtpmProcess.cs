@@ -45,7 +45,7 @@ internal sealed class SwtpmProcess : IAsyncDisposable
 
         for (int attempt = 0; ; attempt++)
         {
-            int port = FindFreePortPair();
+            int port = QrngAppliance.HwSim.Tpm.SwtpmProcess.FindFreePortPair();
             var info = new ProcessStartInfo(swtpm)
             {
                 UseShellExecute = false,
@@ -166,37 +166,5 @@ internal sealed class SwtpmProcess : IAsyncDisposable
         }
 
         return false;
-    }
-
-    private static int FindFreePortPair()
-    {
-        for (int i = 0; i < 50; i++)
-        {
-            var first = new TcpListener(IPAddress.Loopback, 0);
-            first.Start();
-            int port = ((IPEndPoint)first.LocalEndpoint).Port;
-            try
-            {
-                if (port >= IPEndPoint.MaxPort)
-                {
-                    continue;
-                }
-
-                var second = new TcpListener(IPAddress.Loopback, port + 1);
-                second.Start();
-                second.Stop();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // P+1 taken; try another P
-            }
-            finally
-            {
-                first.Stop();
-            }
-        }
-
-        throw new InvalidOperationException("no free pair of adjacent TCP ports on 127.0.0.1");
     }
 }
