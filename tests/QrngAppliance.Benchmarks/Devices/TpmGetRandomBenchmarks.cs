@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using QrngAppliance.Devices.Tpm;
+using QrngAppliance.HwSim.Tpm;
 
 namespace QrngAppliance.Benchmarks.Devices;
 
@@ -19,17 +19,17 @@ public class TpmGetRandomBenchmarks
 
     private readonly byte[] _buffer = new byte[4096];
     private readonly byte[] _response = new byte[StreamTpmTransport.MaxResponseSize];
-    private readonly List<(Process Process, string State)> _swtpms = [];
+    private readonly List<SwtpmProcess> _swtpms = [];
     private TpmClient? _client;
     private Socket? _raw;
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _client = new TpmClient(await TcpTpmTransport.ConnectAsync("127.0.0.1", StartSwtpm(), CancellationToken.None));
+        _client = new TpmClient(await TcpTpmTransport.ConnectAsync("127.0.0.1", await StartSwtpmAsync(), CancellationToken.None));
         await _client.GetRandomAsync(_buffer, CancellationToken.None);
         _raw = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await _raw.ConnectAsync(IPAddress.Loopback, StartSwtpm());
+        await _raw.ConnectAsync(IPAddress.Loopback, await StartSwtpmAsync());
     }
 
     [Benchmark]
@@ -58,66 +58,18 @@ public class TpmGetRandomBenchmarks
             await _client.DisposeAsync();
         }
 
-        foreach (var (process, state) in _swtpms)
+        foreach (var swtpm in _swtpms)
         {
-            process.Kill();
-            process.WaitForExit();
-            Directory.Delete(state, recursive: true);
+            await swtpm.DisposeAsync();
+            Directory.Delete(swtpm.StateDirectory, recursive: true);
         }
     }
 
-    /// <summary>Starts swtpm on a free port pair and returns the command port once it accepts.</summary>
-    private int StartSwtpm()
+    /// <summary>Starts hwsim's swtpm (powered, started) on a free port pair and returns its command port.</summary>
+    private async Task<int> StartSwtpmAsync()
     {
-        string state = Directory.CreateTempSubdirectory("qrng-bench-swtpm-").FullName;
-        int port = FreePortPair();
-        var process = Process.Start(new ProcessStartInfo("swtpm",
-            ["socket", "--tpm2", "--server", $"type=tcp,port={port},bindaddr=127.0.0.1",
-             "--ctrl", $"type=tcp,port={port + 1},bindaddr=127.0.0.1", "--tpmstate", $"dir={state}",
-             "--flags", "not-need-init,startup-clear"]))
-            ?? throw new InvalidOperationException("cannot start swtpm (install it: scripts/install-test-deps.sh)");
-        _swtpms.Add((process, state));
-        for (int i = 0; i < 200; i++)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port + 1); // the control port: keeps the command port free
-                return port;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(25);
-            }
-        }
-
-        throw new InvalidOperationException($"swtpm did not listen on 127.0.0.1:{port + 1}");
-    }
-
-    private static int FreePortPair()
-    {
-        for (int i = 0; i < 50; i++)
-        {
-            var first = new TcpListener(IPAddress.Loopback, 0);
-            first.Start();
-            int port = ((IPEndPoint)first.LocalEndpoint).Port;
-            try
-            {
-                var second = new TcpListener(IPAddress.Loopback, port + 1);
-                second.Start();
-                second.Stop();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // P+1 taken; try another P
-            }
-            finally
-            {
-                first.Stop();
-            }
-        }
-
-        throw new InvalidOperationException("no free pair of adjacent TCP ports on 127.0.0.1");
+        var swtpm = await SwtpmProcess.StartAsync(Directory.CreateTempSubdirectory("qrng-bench-swtpm-").FullName);
+        _swtpms.Add(swtpm);
+        return swtpm.Port;
     }
 }
