@@ -29,14 +29,16 @@ public static class StakingEndpoints
         var policy = SecurityPolicy.Default;
         var monitor = new NetworkSecurityMonitor(EscalationOptions.Default, time, new InMemorySecurityStateAuditLog());
         // Validator records and entropy-stake reservations are process-lifetime for now (docs/staking.md, "Open items").
+        var leafLedger = new InMemoryEntropyLeafLedger();
         var registry = new ValidatorRegistry(
-            new InMemoryValidatorRegistryStore(), new InMemoryEntropyLeafLedger(),
+            new InMemoryValidatorRegistryStore(), leafLedger,
             attestation => PulseAttestation.Verifier(chain.ChainInfo.Keys)(attestation), RegistryOptions.Default, time);
         var service = new SecurityProofService(
             policy, monitor, registry, new AttestedEntropyConsumer(consumption), proofs,
             new EntropyDemandTracker(TimeSpan.FromMinutes(10), time), SecurityProofOptions.Default);
         services.AddSingleton(policy);
         services.AddSingleton(monitor);
+        services.AddSingleton(leafLedger);
         services.AddSingleton(registry);
         services.AddSingleton(proofs);
         services.AddSingleton(service);

@@ -6,7 +6,7 @@ using QrngAppliance.Storage.Consumption;
 namespace QrngAppliance.Staking;
 
 /// <summary>
-/// The staking model's <see cref="IEntropyConsumer"/> over the appliance's once-only ledger: bits become whole
+/// The staking model's <see cref="IEntropyConsumer"/> over the appliance's once-only ledger: bits become whole (at least one)
 /// 32-byte pool leaves recorded for the request id, proved against the first pulse that covers them. A replayed
 /// request id takes no new leaves and proves against the same bound pulse.
 /// </summary>
@@ -17,8 +17,9 @@ public sealed class AttestedEntropyConsumer(AttestedConsumption consumption) : I
 
     public async Task<EntropyConsumption> ConsumeAsync(string requestId, long bits, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
-        var bytes = checked((int)((bits + 7) / 8));
+        ArgumentOutOfRangeException.ThrowIfNegative(bits);
+        // A zero-bit quote (v = 1 under log2) still takes one leaf: validator selection needs the pulse it is proved under.
+        var bytes = checked((int)Math.Max(1, (bits + 7) / 8));
         var result = await consumption.ConsumeAsync(requestId, bytes, cancellationToken)
             ?? throw new SecurityProofException(SecurityProofErrorKind.Unavailable,
                 $"the pool holds fewer than the {ConsumptionRecord.LeavesFor(bytes)} leaves needed; retry later");
