@@ -98,6 +98,7 @@ public static class StakingEndpoints
         });
 
         app.MapGet("/v1/security/state", (NetworkSecurityMonitor monitor) => Results.Json(StateView.From(monitor.Evaluate()), ApiJson.Options));
+        app.MapValidatorEndpoints();
     }
 
     private static IResult Unavailable(HttpContext context, string message)
@@ -122,11 +123,11 @@ public static class StakingEndpoints
         return TransactionValue.TryParse(text, out value, out var problem) ? null : ApiError.BadRequest($"'value': {problem}");
     }
 
-    private static async Task<(JsonElement? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, string shape, CancellationToken cancellationToken)
+    internal static async Task<(JsonElement? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, string shape, CancellationToken cancellationToken, int maxBodyBytes = MaxBodyBytes)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > maxBodyBytes)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(maxBodyBytes));
         }
 
         var buffer = new MemoryStream();
@@ -135,9 +136,9 @@ public static class StakingEndpoints
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            if (buffer.Length > maxBodyBytes)
             {
-                return (null, TooLarge());
+                return (null, TooLarge(maxBodyBytes));
             }
         }
 
@@ -154,8 +155,8 @@ public static class StakingEndpoints
         }
     }
 
-    private static IResult TooLarge() =>
-        Results.Json(new ApiError($"the body exceeds {MaxBodyBytes} bytes"), ApiJson.Options, statusCode: StatusCodes.Status413PayloadTooLarge);
+    private static IResult TooLarge(int maxBodyBytes) =>
+        Results.Json(new ApiError($"the body exceeds {maxBodyBytes} bytes"), ApiJson.Options, statusCode: StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>A quote as JSON; big integers are decimal strings so no client parses them as doubles.</summary>
     private sealed record QuoteView(string Value, string State, string ValueTier, string Tier, int Validators, string DeploymentBits, string EntropyBits, string CostFunction)

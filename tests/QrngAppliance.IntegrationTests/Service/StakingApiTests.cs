@@ -7,7 +7,6 @@ using QrngAppliance.Api;
 using QrngAppliance.Configuration;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Staking;
-using QrngAppliance.Staking.Ledger;
 using QrngAppliance.Staking.Quotes;
 using QrngAppliance.Staking.Registry;
 using QrngAppliance.Staking.SecurityProofs;
@@ -19,11 +18,15 @@ public sealed class StakingApiTests
 {
     private const string SecurityToken = "qrng_test-security-consume-token-0123456789";
     private const string OtherToken = "qrng_test-entropy-only-token-0123456789";
+    private const string StakeToken = "qrng_test-stake-write-token-0123456789";
+    private const string AdminToken = "qrng_test-admin-token-0123456789";
 
     private static readonly IReadOnlyList<TokenOptions> s_tokens =
     [
         new TokenOptions { Name = "security", Sha256 = BearerTokens.HashOf(SecurityToken), Scopes = [StakingEndpoints.SecurityConsumeScope] },
         new TokenOptions { Name = "entropy", Sha256 = BearerTokens.HashOf(OtherToken), Scopes = [BearerTokens.ConsumeScope] },
+        new TokenOptions { Name = "staker", Sha256 = BearerTokens.HashOf(StakeToken), Scopes = [ValidatorEndpoints.StakeWriteScope] },
+        new TokenOptions { Name = "admin", Sha256 = BearerTokens.HashOf(AdminToken), Scopes = [ValidatorEndpoints.AdminScope] },
     ];
 
     [Fact]
@@ -137,11 +140,10 @@ public sealed class StakingApiTests
                 await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 64, "64 leaves");
                 var services = appliance.App.Services;
                 var chain = services.GetRequiredService<PulseChain>();
-                var latest = chain.Latest!;
-                services.GetRequiredService<InMemoryEntropyLeafLedger>().Publish(latest.Root, latest.TreeSize);
-                await services.GetRequiredService<ValidatorRegistry>().RegisterAsync(new ValidatorRegistration(
-                    "val-1", 1_000, new EntropyStakeCommitment(latest.Root, latest.TreeSize, [.. Enumerable.Range(0, 16).Select(i => (long)i)]),
-                    PulseAttestation.From(latest)));
+                using (var registered = await appliance.Client.SendAsync(Post("/v1/validators", RegistrationJson("val-1", chain.Latest!), StakeToken)))
+                {
+                    Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+                }
 
                 using var response = await appliance.Client.SendAsync(Post("/v1/security/proofs", "{\"tx_id\": \"tx-42\", \"value\": \"10\"}", SecurityToken));
                 first = await response.Content.ReadAsStringAsync();
@@ -187,6 +189,96 @@ public sealed class StakingApiTests
         {
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Validators_register_with_stake_write_and_are_slashed_only_by_admin()
+    {
+        await using var appliance = await RunningAppliance.StartAsync(tokens: s_tokens);
+        await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 32, "32 leaves");
+        var latest = appliance.App.Services.GetRequiredService<PulseChain>().Latest!;
+        var body = RegistrationJson("val-a", latest);
+
+        using (var anonymous = await appliance.Client.SendAsync(Post("/v1/validators", body, null)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var wrongScope = await appliance.Client.SendAsync(Post("/v1/validators", body, SecurityToken)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, wrongScope.StatusCode);
+        }
+
+        using (var badStake = await appliance.Client.SendAsync(Post("/v1/validators", body.Replace("\"1000\"", "\"1.5\"", StringComparison.Ordinal), StakeToken)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badStake.StatusCode);
+            Assert.Contains("token_stake", await ErrorAsync(badStake), StringComparison.Ordinal);
+        }
+
+        using (var forged = await appliance.Client.SendAsync(Post("/v1/validators", RegistrationJson("val-f", latest with { Root = new byte[32] }), StakeToken)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+
+        using (var registered = await appliance.Client.SendAsync(Post("/v1/validators", body, StakeToken)))
+        {
+            var text = await registered.Content.ReadAsStringAsync();
+            Assert.True(registered.StatusCode == HttpStatusCode.Created, text);
+            Assert.Equal("Active", JsonDocument.Parse(text).RootElement.GetProperty("status").GetString());
+        }
+
+        using (var again = await appliance.Client.SendAsync(Post("/v1/validators", body, StakeToken)))
+        {
+            Assert.True(again.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest, again.StatusCode.ToString());
+        }
+
+        const string slash = "{\"slash_id\": \"s-1\", \"reason\": \"double signing\"}";
+        using (var notAdmin = await appliance.Client.SendAsync(Post("/v1/validators/val-a/slash", slash, StakeToken)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
+        }
+
+        using (var unknown = await appliance.Client.SendAsync(Post("/v1/validators/val-zz/slash", slash, AdminToken)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        using (var slashed = await appliance.Client.SendAsync(Post("/v1/validators/val-a/slash", slash, AdminToken)))
+        {
+            var text = await slashed.Content.ReadAsStringAsync();
+            Assert.True(slashed.StatusCode == HttpStatusCode.OK, text);
+            var view = JsonDocument.Parse(text).RootElement;
+            Assert.Equal("Slashed", view.GetProperty("status").GetString());
+            Assert.Equal("0", view.GetProperty("token_stake").GetString());
+        }
+    }
+
+    /// <summary>A registration staking the 16 leaves just below the pulse's tree size, attested by that pulse.</summary>
+    private static string RegistrationJson(string id, Proofs.Pulses.Pulse pulse)
+    {
+        var attestation = PulseAttestation.From(pulse);
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["token_stake"] = "1000",
+            ["entropy_stake"] = new Dictionary<string, object>
+            {
+                ["merkle_root"] = Convert.ToHexStringLower(pulse.Root),
+                ["tree_size"] = pulse.TreeSize,
+                ["leaf_indices"] = Enumerable.Range(0, 16).Select(i => pulse.TreeSize - 16 + i).ToArray(),
+            },
+            ["attestation"] = new Dictionary<string, object>
+            {
+                ["appliance_id"] = attestation.ApplianceId,
+                ["pulse"] = Convert.ToBase64String(attestation.Pulse),
+                ["signatures"] = attestation.Signatures.Select(s => new Dictionary<string, string>
+                {
+                    ["algorithm"] = s.Algorithm,
+                    ["key_id"] = s.KeyId,
+                    ["signature"] = Convert.ToBase64String(s.Signature),
+                }).ToArray(),
+            },
+        });
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
