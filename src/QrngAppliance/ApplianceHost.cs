@@ -7,6 +7,7 @@ using QrngAppliance.Keys;
 using QrngAppliance.Metrics;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Proofs.Signing;
+using QrngAppliance.Staking;
 using ProofsProfileHash = QrngAppliance.Proofs.Pulses.ProfileHash;
 using QrngAppliance.Storage;
 using QrngAppliance.Storage.Consumption;
@@ -68,6 +69,7 @@ public static class ApplianceHost
         var consumption = new AttestedConsumption(pool, chain, journal, ledger, time, TimeSpan.FromSeconds(options.PulsePeriodSeconds));
         // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way.
         var drbg = new PooledCtrDrbg(consumption.TakeReseedBlock, time);
+        var securityProofs = await SqliteSecurityProofStore.OpenAsync(journal.Path, cancellationToken);
 
         var services = builder.Services;
         services.AddSingleton<IApplianceJournal>(journal);
@@ -87,6 +89,7 @@ public static class ApplianceHost
         services.AddSingleton(consumption);
         services.AddSingleton(new BearerTokens(options.Tokens));
         services.AddSingleton(Options.Create(options));
+        services.AddStaking(consumption, chain, securityProofs, time);
         foreach (var definition in definitions)
         {
             var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
@@ -109,8 +112,10 @@ public static class ApplianceHost
         app.MapEntropyEndpoints();
         app.MapPulseEndpoints();
         app.MapAttestedEntropyEndpoints();
+        app.MapStakingEndpoints();
         app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => ledger.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() => securityProofs.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 }

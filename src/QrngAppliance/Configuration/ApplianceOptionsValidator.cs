@@ -97,7 +97,8 @@ public static partial class ApplianceOptionsValidator
     [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
     private static partial Regex Sha256Pattern();
 
-    [GeneratedRegex(@"^[a-z]+:[a-z]+\z")]
+    // "resource:action", or the one bare role admin (docs/staking.md: slashing needs the admin scope).
+    [GeneratedRegex(@"^([a-z]+:[a-z]+|admin)\z")]
     private static partial Regex ScopePattern();
 
     [GeneratedRegex("^[a-z0-9_.-]{1,64}$")]

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using QrngAppliance.Pipeline;
+using QrngAppliance.Staking;
+using QrngAppliance.Staking.Escalation;
+using QrngAppliance.Staking.Ledger;
+using QrngAppliance.Staking.Pricing;
+using QrngAppliance.Staking.Quotes;
+using QrngAppliance.Staking.Registry;
+using QrngAppliance.Staking.SecurityProofs;
+using QrngAppliance.Staking.Values;
+
+namespace QrngAppliance.Api;
+
+/// <summary>
+/// The staking API (docs/staking.md): <c>POST /v1/security/quote</c> and <c>GET /v1/security/state</c> are open;
+/// <c>POST /v1/security/proofs</c> needs <c>security:consume</c>, because it spends pool entropy once and for all.
+/// </summary>
+public static class StakingEndpoints
+{
+    public const string SecurityConsumeScope = "security:consume";
+
+    /// <summary>Bodies are one small JSON object; anything larger is refused before it is parsed.</summary>
+    public const int MaxBodyBytes = 4096;
+
+    /// <summary>Registers the staking model over the appliance's once-only ledger and signed pulses.</summary>
+    public static IServiceCollection AddStaking(this IServiceCollection services, AttestedConsumption consumption, PulseChain chain, ISecurityProofStore proofs, TimeProvider time)
+    {
+        var policy = SecurityPolicy.Default;
+        var monitor = new NetworkSecurityMonitor(EscalationOptions.Default, time, new InMemorySecurityStateAuditLog());
+        // Validator records and entropy-stake reservations are process-lifetime for now (docs/staking.md, "Open items").
+        var leafLedger = new InMemoryEntropyLeafLedger();
+        var registry = new ValidatorRegistry(
+            new InMemoryValidatorRegistryStore(), leafLedger,
+            attestation => PulseAttestation.Verifier(chain.ChainInfo.Keys)(attestation), RegistryOptions.Default, time);
+        var service = new SecurityProofService(
+            policy, monitor, registry, new AttestedEntropyConsumer(consumption), proofs,
+            new EntropyDemandTracker(TimeSpan.FromMinutes(10), time), SecurityProofOptions.Default);
+        services.AddSingleton(policy);
+        services.AddSingleton(monitor);
+        services.AddSingleton(leafLedger);
+        services.AddSingleton(registry);
+        services.AddSingleton(proofs);
+        services.AddSingleton(service);
+        return services;
+    }
+
+    public static void MapStakingEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/security/quote", async (HttpContext context, SecurityProofService service, CancellationToken cancellationToken) =>
+        {
+            var (body, error) = await ReadBodyAsync(context.Request, "{\"value\": \"N\"}", cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            return ParseValue(body!.Value, out var value) is { } invalid ? invalid : Results.Json(QuoteView.From(service.Quote(value)), ApiJson.Options);
+        });
+
+        app.MapPost("/v1/security/proofs", async (HttpContext context, BearerTokens tokens, SecurityProofService service, CancellationToken cancellationToken) =>
+        {
+            if (tokens.Authorize(context.Request, SecurityConsumeScope) is { } denied)
+            {
+                return denied;
+            }
+
+            var (body, error) = await ReadBodyAsync(context.Request, "{\"tx_id\": \"...\", \"value\": \"N\"}", cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (!body!.Value.TryGetProperty("tx_id", out var txId) || txId.ValueKind != JsonValueKind.String)
+            {
+                return ApiError.BadRequest("'tx_id' must be a string of 1-128 printable ASCII characters without spaces");
+            }
+
+            if (ParseValue(body.Value, out var value) is { } invalid)
+            {
+                return invalid;
+            }
+
+            try
+            {
+                var proof = await service.IssueAsync(txId.GetString()!, value, cancellationToken);
+                return Results.Content(SecurityProofJson.Write(proof), "application/json");
+            }
+            catch (SecurityProofException e)
+            {
+                return e.Kind switch
+                {
+                    SecurityProofErrorKind.Invalid => ApiError.BadRequest(e.Message),
+                    SecurityProofErrorKind.Conflict => Results.Json(new ApiError(e.Message), ApiJson.Options, statusCode: StatusCodes.Status409Conflict),
+                    _ => Unavailable(context, e.Message),
+                };
+            }
+        });
+
+        app.MapGet("/v1/security/state", (NetworkSecurityMonitor monitor) => Results.Json(StateView.From(monitor.Evaluate()), ApiJson.Options));
+        app.MapValidatorEndpoints();
+    }
+
+    private static IResult Unavailable(HttpContext context, string message)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return ApiError.Unavailable(message);
+    }
+
+    /// <summary>
+    /// <c>value</c> as a JSON string or integer literal, parsed by <see cref="TransactionValue.TryParse"/> from its
+    /// raw text, so 1.5, 1e6 or -1 are refused rather than rounded by a double.
+    /// </summary>
+    private static IResult? ParseValue(JsonElement body, out TransactionValue value)
+    {
+        value = default;
+        if (!body.TryGetProperty("value", out var element) || element.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            return ApiError.BadRequest("'value' is required: a whole number from 1 to 2^128 - 1, as a JSON string or integer");
+        }
+
+        var text = element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
+        return TransactionValue.TryParse(text, out value, out var problem) ? null : ApiError.BadRequest($"'value': {problem}");
+    }
+
+    internal static async Task<(JsonElement? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, string shape, CancellationToken cancellationToken, int maxBodyBytes = MaxBodyBytes)
+    {
+        if (request.ContentLength > maxBodyBytes)
+        {
+            return (null, TooLarge(maxBodyBytes));
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBodyBytes)
+            {
+                return (null, TooLarge(maxBodyBytes));
+            }
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? (document.RootElement.Clone(), null)
+                : (null, ApiError.BadRequest($"the body must be a JSON object {shape}"));
+        }
+        catch (JsonException)
+        {
+            return (null, ApiError.BadRequest($"the body must be a JSON object {shape}"));
+        }
+    }
+
+    private static IResult TooLarge(int maxBodyBytes) =>
+        Results.Json(new ApiError($"the body exceeds {maxBodyBytes} bytes"), ApiJson.Options, statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>A quote as JSON; big integers are decimal strings so no client parses them as doubles.</summary>
+    private sealed record QuoteView(string Value, string State, string ValueTier, string Tier, int Validators, string DeploymentBits, string EntropyBits, string CostFunction)
+    {
+        public static QuoteView From(SecurityQuote q) => new(
+            q.Value.ToString(), q.State.ToString(), q.ValueTier.ToString(), q.Tier.ToString(), q.Validators,
+            q.DeploymentBits.ToString(CultureInfo.InvariantCulture), q.EntropyBits.ToString(CultureInfo.InvariantCulture), q.CostFunction);
+    }
+
+    private sealed record StateView(string State, string AutomaticState, DateTimeOffset Since, IReadOnlyList<string> Causes, string WhaleActivity, bool OverrideActive)
+    {
+        public static StateView From(SecurityStateSnapshot s) => new(
+            s.State.ToString(), s.AutomaticState.ToString(), s.Since, s.Causes, s.WhaleActivity.ToString(CultureInfo.InvariantCulture), s.Override is not null);
+    }
+}
