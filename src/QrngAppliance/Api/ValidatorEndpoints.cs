@@ -24,7 +24,7 @@ public static class ValidatorEndpoints
 
     public static void MapValidatorEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/validators", async (HttpContext context, BearerTokens tokens, ValidatorRegistry registry, InMemoryEntropyLeafLedger leaves, PulseChain chain, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/validators", async (HttpContext context, BearerTokens tokens, ValidatorRegistry registry, InMemoryEntropyLeafLedger leaves, AttestedPool pool, CancellationToken cancellationToken) =>
         {
             if (tokens.Authorize(context.Request, StakeWriteScope) is { } denied)
             {
@@ -47,10 +47,13 @@ public static class ValidatorEndpoints
                 return ApiError.BadRequest(e.Message);
             }
 
-            // Entropy stakes commit to a root the pool published: the latest signed pulse's (docs/staking.md).
-            if (chain.Latest is { } latest && latest.TreeSize >= leaves.TreeSize)
+            // An entropy stake commits to a root of the pool's append-only log at the size it names. Publishing the
+            // log's own root at that size (never the caller's) lets a stake use any earlier pulse's root, not only a
+            // root that is still the latest when the request lands; a forged root still fails the comparison.
+            var size = registration.EntropyStake.TreeSize;
+            if (size >= 1 && size <= pool.Log.Size && size >= leaves.TreeSize)
             {
-                leaves.Publish(latest.Root, latest.TreeSize);
+                leaves.Publish(pool.Log.RootAt(size), size);
             }
 
             return await RegistryResultAsync(() => registry.RegisterAsync(registration, cancellationToken), StatusCodes.Status201Created);
