@@ -100,30 +100,32 @@ public sealed partial class SourceWorker(
         catch (Exception e) when (e is IOException && !stoppingToken.IsCancellationRequested)
         {
             // SourceDisconnectedException and any other I/O error: the device is gone until it reopens.
-            status.State = SourceState.Disconnected;
-            status.LastError = e.Message;
-            conditioner.DiscardPending();
+            StopContributing(SourceState.Disconnected, e.Message, conditioner);
             LogDisconnected(definition.Id, e.Message);
         }
         catch (Exception e) when (e is not (OperationCanceledException or InvalidDataException) && !stoppingToken.IsCancellationRequested)
         {
             // A device-level error that is not a lost connection (a TPM response code, a protocol violation):
             // this source stops contributing and is reopened; the service and the other sources keep running.
-            status.State = SourceState.Disconnected;
-            status.LastError = e.Message;
-            conditioner.DiscardPending();
+            StopContributing(SourceState.Disconnected, e.Message, conditioner);
             LogDeviceError(definition.Id, e.GetType().Name, e.Message);
             await Task.Delay(ReopenDelay, time, stoppingToken);
         }
         catch (InvalidDataException e)
         {
             // Samples wider than the profile says: the device is not what its profile claims.
-            status.State = SourceState.Quarantined;
-            status.LastError = e.Message;
-            conditioner.DiscardPending();
+            StopContributing(SourceState.Quarantined, e.Message, conditioner);
             LogBadData(definition.Id, e.Message);
             await Task.Delay(ReopenDelay, time, stoppingToken);
         }
+    }
+
+    /// <summary>The source stops contributing: its state and reason are shown, and a half-absorbed block is dropped.</summary>
+    private void StopContributing(SourceState state, string reason, Sha256Conditioner conditioner)
+    {
+        status.State = state;
+        status.LastError = reason;
+        conditioner.DiscardPending();
     }
 
     private void RecordFailure(HealthFailure failure)
