@@ -89,7 +89,7 @@ public static class ApplianceHost
         services.AddSingleton(consumption);
         services.AddSingleton(new BearerTokens(options.Tokens));
         services.AddSingleton(Options.Create(options));
-        services.AddStaking(consumption, chain, securityProofs, time);
+        services.AddStaking(options.Staking.BuildPolicy(), consumption, chain, securityProofs, time);
         foreach (var definition in definitions)
         {
             var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));

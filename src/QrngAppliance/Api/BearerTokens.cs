@@ -13,17 +13,24 @@ public sealed class BearerTokens
 {
     public const string ConsumeScope = "entropy:consume";
 
-    private readonly List<(byte[] Hash, HashSet<string> Scopes)> _tokens;
+    private readonly List<(byte[] Hash, HashSet<string> Scopes, string Actor)> _tokens;
 
     public BearerTokens(IEnumerable<TokenOptions> tokens) =>
-        _tokens = [.. tokens.Select(t => (Convert.FromHexString(t.Sha256), t.Scopes.ToHashSet(StringComparer.Ordinal)))];
+        _tokens = [.. tokens.Select(t => (Convert.FromHexString(t.Sha256), t.Scopes.ToHashSet(StringComparer.Ordinal), ActorOf(t)))];
 
     /// <summary>The SHA-256 hex that configuration stores for <paramref name="token"/>.</summary>
     public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     /// <summary>Null when the request carries a token with <paramref name="scope"/>; else the 401 or 403 to return.</summary>
-    public IResult? Authorize(HttpRequest request, string scope)
+    public IResult? Authorize(HttpRequest request, string scope) => Authorize(request, scope, out _);
+
+    /// <summary>
+    /// As <see cref="Authorize(HttpRequest, string)"/>, and names who acted for audit records: the token's configured
+    /// <c>Name</c>, else <c>token:</c> and the first 8 hex digits of its hash (never the token itself).
+    /// </summary>
+    public IResult? Authorize(HttpRequest request, string scope, out string actor)
     {
+        actor = "";
         var header = request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || header.Length == prefix.Length)
@@ -33,11 +40,13 @@ public sealed class BearerTokens
 
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()));
         HashSet<string>? scopes = null;
-        foreach (var (hash, tokenScopes) in _tokens)
+        var matched = "";
+        foreach (var (hash, tokenScopes, name) in _tokens)
         {
             if (CryptographicOperations.FixedTimeEquals(hash, presented))
             {
                 scopes = tokenScopes;
+                matched = name;
             }
         }
 
@@ -46,10 +55,14 @@ public sealed class BearerTokens
             return Unauthorized(request, "the bearer token is not valid");
         }
 
+        actor = matched;
         return scopes.Contains(scope)
             ? null
             : Results.Json(new ApiError($"the token lacks the '{scope}' scope"), ApiJson.Options, statusCode: StatusCodes.Status403Forbidden);
     }
+
+    private static string ActorOf(TokenOptions token) =>
+        string.IsNullOrWhiteSpace(token.Name) ? "token:" + token.Sha256[..Math.Min(8, token.Sha256.Length)].ToLowerInvariant() : token.Name.Trim();
 
     private static IResult Unauthorized(HttpRequest request, string message)
     {

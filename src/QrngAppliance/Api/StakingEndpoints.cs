@@ -24,9 +24,8 @@ public static class StakingEndpoints
     public const int MaxBodyBytes = 4096;
 
     /// <summary>Registers the staking model over the appliance's once-only ledger and signed pulses.</summary>
-    public static IServiceCollection AddStaking(this IServiceCollection services, AttestedConsumption consumption, PulseChain chain, ISecurityProofStore proofs, TimeProvider time)
+    public static IServiceCollection AddStaking(this IServiceCollection services, SecurityPolicy policy, AttestedConsumption consumption, PulseChain chain, ISecurityProofStore proofs, TimeProvider time)
     {
-        var policy = SecurityPolicy.Default;
         var monitor = new NetworkSecurityMonitor(EscalationOptions.Default, time, new InMemorySecurityStateAuditLog());
         // Validator records and entropy-stake reservations are process-lifetime for now (docs/staking.md, "Open items").
         var leafLedger = new InMemoryEntropyLeafLedger();

@@ -61,7 +61,7 @@ public static class ValidatorEndpoints
 
         app.MapPost("/v1/validators/{id}/slash", async (string id, HttpContext context, BearerTokens tokens, ValidatorRegistry registry, CancellationToken cancellationToken) =>
         {
-            if (tokens.Authorize(context.Request, AdminScope) is { } denied)
+            if (tokens.Authorize(context.Request, AdminScope, out var actor) is { } denied)
             {
                 return denied;
             }
@@ -93,7 +93,7 @@ public static class ValidatorEndpoints
                 evidence = given.GetString();
             }
 
-            return await RegistryResultAsync(() => registry.SlashAsync(id, new SlashRequest(slashId, reason, AdminScope, evidence), cancellationToken), StatusCodes.Status200OK);
+            return await RegistryResultAsync(() => registry.SlashAsync(id, new SlashRequest(slashId, reason, actor, evidence), cancellationToken), StatusCodes.Status200OK);
         });
     }
 

@@ -1,3 +1,5 @@
+using QrngAppliance.Staking;
+
 namespace QrngAppliance.Configuration;
 
 /// <summary>Reads <see cref="ApplianceOptions"/> from an optional JSON file and <c>QRNG_</c>-prefixed environment variables.</summary>
@@ -28,17 +30,23 @@ public static class ApplianceConfiguration
         }
 
         var options = new ApplianceOptions();
+        Bind(root, ApplianceOptions.Section, options);
+        Bind(root, StakingSettings.Section, options.Staking);
+
+        return options;
+    }
+
+    private static void Bind(IConfigurationRoot root, string section, object target)
+    {
         try
         {
-            root.GetSection(ApplianceOptions.Section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            root.GetSection(section).Bind(target, o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException e)
         {
             // The binder names the key and the bad value, e.g. "Failed to convert configuration value at 'Appliance:PoolCapacity'".
             var detail = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
-            throw new ConfigurationException(ApplianceOptions.Section, detail.ReplaceLineEndings(" "));
+            throw new ConfigurationException(section, detail.ReplaceLineEndings(" "));
         }
-
-        return options;
     }
 }

@@ -1,3 +1,5 @@
+using QrngAppliance.Staking;
+
 namespace QrngAppliance.Configuration;
 
 /// <summary>The <c>Appliance</c> configuration section (appsettings JSON, environment <c>Appliance__*</c>, or --config FILE).</summary>
@@ -57,4 +59,10 @@ public sealed class ApplianceOptions
 
     /// <summary>Seconds between blocks fed to the kernel (0.1 .. 3600). Default 1: 256 credited bits/s, far above what the CRNG needs.</summary>
     public double KernelSinkPeriodSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// The top-level <c>Staking</c> section (docs/staking.md, "Configuration"): cost function, multipliers, floor.
+    /// Bound beside <c>Appliance</c>, not inside it, so its keys read <c>Staking:CostFunction</c> as documented.
+    /// </summary>
+    public StakingSettings Staking { get; set; } = new();
 }

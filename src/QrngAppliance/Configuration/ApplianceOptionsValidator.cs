@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using QrngAppliance.Staking;
 
 namespace QrngAppliance.Configuration;
 
@@ -88,6 +89,17 @@ public static partial class ApplianceOptionsValidator
         if (!SchemaPattern().IsMatch(options.LedgerPostgresSchema))
         {
             throw new ConfigurationException($"{p}:LedgerPostgresSchema", $"must be 1-63 characters of a-z, 0-9 or '_', not starting with a digit, got '{options.LedgerPostgresSchema}'");
+        }
+
+        try
+        {
+            options.Staking.BuildPolicy();
+        }
+        catch (ArgumentException e)
+        {
+            // BuildPolicy's message starts with the key, e.g. "Staking:CostFunction must be log2 or linear, got 'cubic'".
+            var (key, problem) = e.Message.Split(' ', 2) is [var k, var rest] ? (k, rest) : (StakingSettings.Section, e.Message);
+            throw new ConfigurationException(key, problem);
         }
     }
 
