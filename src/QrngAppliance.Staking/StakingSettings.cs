@@ -1,6 +1,7 @@
 using QrngAppliance.Staking.Cost;
 using QrngAppliance.Staking.Escalation;
 using QrngAppliance.Staking.Quotes;
+using QrngAppliance.Staking.Registry;
 
 namespace QrngAppliance.Staking;
 
@@ -12,6 +13,8 @@ public sealed class StakingSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Staking";
+
+    private const long MaxUnbondingDelaySeconds = 365L * 24 * 3600;
 
     /// <summary><c>log2</c> (default, the seed's formula) or <c>linear</c> (the seed's prose examples).</summary>
     public string CostFunction { get; set; } = "log2";
@@ -29,6 +32,15 @@ public sealed class StakingSettings
 
     /// <summary>Cost multipliers for Peaceful, Elevated, Critical, UnderAttack; null = the default 1, 2, 4, 8.</summary>
     public decimal[]? StateMultipliers { get; set; }
+
+    /// <summary>Seconds an unbonding validator stays slashable before its stake is released (default 7 days; 1 s to 1 year).</summary>
+    public long UnbondingDelaySeconds { get; set; } = (long)RegistryOptions.Default.UnbondingDelay.TotalSeconds;
+
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it as <c>Staking:Key</c>.</exception>
+    public RegistryOptions BuildRegistryOptions() =>
+        UnbondingDelaySeconds is >= 1 and <= MaxUnbondingDelaySeconds
+            ? RegistryOptions.Default with { UnbondingDelay = TimeSpan.FromSeconds(UnbondingDelaySeconds) }
+            : throw Bad(nameof(UnbondingDelaySeconds), $"must be between 1 and {MaxUnbondingDelaySeconds} (a year), got {UnbondingDelaySeconds}");
 
     /// <exception cref="ArgumentException">A setting is out of range; the message names it as <c>Staking:Key</c>.</exception>
     public SecurityPolicy BuildPolicy()

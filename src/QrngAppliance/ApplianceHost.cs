@@ -8,6 +8,8 @@ using QrngAppliance.Metrics;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Proofs.Signing;
 using QrngAppliance.Staking;
+using QrngAppliance.Staking.Ledger;
+using QrngAppliance.Staking.Registry;
 using ProofsProfileHash = QrngAppliance.Proofs.Pulses.ProfileHash;
 using QrngAppliance.Storage;
 using QrngAppliance.Storage.Consumption;
@@ -70,6 +72,11 @@ public static class ApplianceHost
         // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way.
         var drbg = new PooledCtrDrbg(consumption.TakeReseedBlock, time);
         var securityProofs = await SqliteSecurityProofStore.OpenAsync(journal.Path, cancellationToken);
+        var validators = await SqliteValidatorRegistryStore.OpenAsync(journal.Path, cancellationToken);
+        var registryOptions = options.Staking.BuildRegistryOptions();
+        var stakeLedger = new ApplianceEntropyLeafLedger(pool, ledger, validators, time);
+        var validatorRegistry = new ValidatorRegistry(
+            validators, stakeLedger, attestation => PulseAttestation.Verifier(chain.ChainInfo.Keys)(attestation), registryOptions, time);
 
         var services = builder.Services;
         services.AddSingleton<IApplianceJournal>(journal);
@@ -89,7 +96,11 @@ public static class ApplianceHost
         services.AddSingleton(consumption);
         services.AddSingleton(new BearerTokens(options.Tokens));
         services.AddSingleton(Options.Create(options));
-        services.AddStaking(options.Staking.BuildPolicy(), consumption, chain, securityProofs, time);
+        services.AddStaking(options.Staking.BuildPolicy(), consumption, validatorRegistry, securityProofs, time);
+        services.AddSingleton(validators);
+        services.AddSingleton<IEntropyLeafLedger>(stakeLedger);
+        services.AddSingleton<IHostedService>(sp => new UnbondingService(
+            validatorRegistry, UnbondingService.PeriodFor(registryOptions.UnbondingDelay), time, sp.GetRequiredService<ILogger<UnbondingService>>()));
         foreach (var definition in definitions)
         {
             var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
@@ -116,6 +127,7 @@ public static class ApplianceHost
         app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => ledger.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => securityProofs.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() => validators.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 }

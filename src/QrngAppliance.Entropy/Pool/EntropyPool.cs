@@ -109,5 +109,52 @@ public sealed class EntropyPool
         return taken;
     }
 
+    /// <summary>
+    /// Removes the pooled leaves whose index is in <paramref name="indices"/> (a validator reserved them as its
+    /// entropy stake, so no consumer may take them); returns how many were pooled.
+    /// </summary>
+    public int Withdraw(IReadOnlyCollection<long> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var wanted = indices as IReadOnlySet<long> ?? indices.ToHashSet();
+        TaskCompletionSource signal;
+        int removed;
+        lock (_lock)
+        {
+            var kept = _leaves.Where(l => !wanted.Contains(l.Index)).ToList();
+            removed = _leaves.Count - kept.Count;
+            if (removed == 0)
+            {
+                return 0;
+            }
+
+            _leaves.Clear();
+            foreach (var leaf in kept)
+            {
+                _leaves.Enqueue(leaf);
+            }
+
+            _taken += removed;
+            signal = _spaceFreed;
+            _spaceFreed = NewSignal();
+        }
+
+        signal.TrySetResult();
+        return removed;
+    }
+
+    /// <summary>
+    /// The indices of the <paramref name="count"/> newest pooled leaves, oldest first (fewer when fewer are pooled):
+    /// consumers take the oldest, so these are the ones least likely to be taken before a stake reserves them.
+    /// </summary>
+    public IReadOnlyList<long> NewestIndices(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        lock (_lock)
+        {
+            return [.. _leaves.Skip(Math.Max(0, _leaves.Count - count)).Select(l => l.Index)];
+        }
+    }
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -3,7 +3,7 @@ namespace QrngAppliance.Staking.Ledger;
 /// <summary>
 /// The slice of the once-only consumption ledger that entropy staking needs: reserve pool leaves as a stake,
 /// burn them on slashing, release them on unbonding. Every change must be durable before the call returns
-/// (the Proofs/Storage ledger implements this; <see cref="InMemoryEntropyLeafLedger"/> is the non-durable one).
+/// (the appliance's ledger over the consumption ledger implements this; <see cref="InMemoryEntropyLeafLedger"/> is the non-durable one).
 /// </summary>
 public interface IEntropyLeafLedger
 {
@@ -21,6 +21,9 @@ public interface IEntropyLeafLedger
     /// <summary>Burns leaves reserved by <paramref name="owner"/>; burning an already burned leaf of the same owner is a no-op.</summary>
     ValueTask BurnAsync(string owner, IReadOnlyList<long> leaves, string reason, CancellationToken cancellationToken = default);
 
-    /// <summary>Returns leaves reserved by <paramref name="owner"/> to the pool.</summary>
+    /// <summary>
+    /// Ends <paramref name="owner"/>'s reservation without penalty (unbonding): the leaves become
+    /// <see cref="LeafState.Released"/>, never consumable again; releasing released leaves of the same owner is a no-op.
+    /// </summary>
     ValueTask ReleaseAsync(string owner, IReadOnlyList<long> leaves, CancellationToken cancellationToken = default);
 }

@@ -104,10 +104,10 @@ public sealed class InMemoryEntropyLeafLedger : IEntropyLeafLedger
     {
         lock (_lock)
         {
-            RequireOwned(owner, leaves, LeafState.Available);
+            RequireOwned(owner, leaves, LeafState.Released);
             foreach (var leaf in leaves)
             {
-                _leaves.Remove(leaf);
+                _leaves[leaf] = (LeafState.Released, owner);
             }
         }
 
@@ -119,7 +119,7 @@ public sealed class InMemoryEntropyLeafLedger : IEntropyLeafLedger
         foreach (var leaf in leaves)
         {
             var (state, holder) = _leaves.GetValueOrDefault(leaf, (StateLocked(leaf), null));
-            var alreadyDone = state == idempotentState && (holder == owner || idempotentState == LeafState.Available);
+            var alreadyDone = state == idempotentState && holder == owner;
             if (!alreadyDone && (state != LeafState.Reserved || holder != owner))
             {
                 throw new InvalidOperationException($"leaf {leaf} is {state}{(holder is null ? "" : " by " + holder)}, not reserved by {owner}");

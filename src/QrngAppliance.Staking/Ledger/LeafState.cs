@@ -15,6 +15,12 @@ public enum LeafState
     /// <summary>Destroyed by slashing; can never be used.</summary>
     Burned,
 
+    /// <summary>
+    /// Was a stake that ended by unbonding: the validator's claim is over, but the leaves stay spent (the once-only
+    /// ledger is append-only), so like Burned they are never used again, without the penalty.
+    /// </summary>
+    Released,
+
     /// <summary>Beyond the pool's current tree size.</summary>
     Unknown,
 }

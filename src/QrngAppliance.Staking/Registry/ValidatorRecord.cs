@@ -4,6 +4,7 @@ namespace QrngAppliance.Staking.Registry;
 
 /// <summary>A validator as the registry stores it. <paramref name="Version"/> increases with every change (optimistic concurrency).</summary>
 /// <param name="TokenStake">The bonded token stake; zero once slashed.</param>
+/// <param name="Operator">Who registered it (the API token's name); only they may begin its unbonding.</param>
 public sealed record ValidatorRecord(
     string Id,
     UInt128 TokenStake,
@@ -13,4 +14,5 @@ public sealed record ValidatorRecord(
     DateTimeOffset RegisteredAt,
     DateTimeOffset? UnbondsAt,
     SlashRecord? Slash,
-    long Version);
+    long Version,
+    string? Operator = null);

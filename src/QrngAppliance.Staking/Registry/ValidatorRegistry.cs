@@ -46,6 +46,12 @@ public sealed class ValidatorRegistry
         try
         {
             await ValidateAsync(registration, cancellationToken);
+            // Checked before reserving: reserved leaves that end up unused cannot go back (the ledger is append-only).
+            if (await _store.GetAsync(registration.Id, cancellationToken) is not null)
+            {
+                throw AlreadyRegistered(registration.Id);
+            }
+
             var leaves = registration.EntropyStake.LeafIndices;
             var unavailable = await _ledger.ReserveAsync(registration.Id, leaves, cancellationToken);
             if (unavailable.Count > 0)
@@ -54,11 +60,12 @@ public sealed class ValidatorRegistry
             }
 
             var record = new ValidatorRecord(registration.Id, registration.TokenStake, registration.EntropyStake with { LeafIndices = [.. leaves] },
-                registration.Attestation, ValidatorStatus.Active, _time.GetUtcNow(), null, null, 1);
+                registration.Attestation, ValidatorStatus.Active, _time.GetUtcNow(), null, null, 1, registration.Operator);
             if (!await _store.TryAddAsync(record, cancellationToken))
             {
+                // Only another registry instance on the same store gets here; its leaves are retired, not reused.
                 await _ledger.ReleaseAsync(registration.Id, leaves, cancellationToken);
-                throw new ValidatorRegistryException(RegistryErrorKind.Conflict, $"validator {registration.Id} is already registered");
+                throw AlreadyRegistered(registration.Id);
             }
 
             return record;
@@ -161,6 +168,9 @@ public sealed class ValidatorRegistry
 
     public ValueTask<ValidatorRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => _store.GetAsync(id, cancellationToken);
 
+    /// <summary>Every validator ever registered, ordered by id.</summary>
+    public ValueTask<IReadOnlyList<ValidatorRecord>> ListAsync(CancellationToken cancellationToken = default) => _store.ListAsync(cancellationToken);
+
     /// <summary>The Active validators weighted by token stake: the candidates for selection now.</summary>
     public async Task<ValidatorSet> ActiveSetAsync(CancellationToken cancellationToken = default)
     {
@@ -258,6 +268,8 @@ public sealed class ValidatorRegistry
             : throw new ValidatorRegistryException(RegistryErrorKind.Conflict, $"validator {record.Id} changed concurrently; retry");
 
     private static ValidatorRegistryException Invalid(string message) => new(RegistryErrorKind.Invalid, message);
+
+    private static ValidatorRegistryException AlreadyRegistered(string id) => new(RegistryErrorKind.Conflict, $"validator {id} is already registered");
 
     private static string Describe(IReadOnlyList<long> leaves) =>
         string.Join(", ", leaves.Take(8)) + (leaves.Count > 8 ? $" and {leaves.Count - 8} more" : string.Empty);

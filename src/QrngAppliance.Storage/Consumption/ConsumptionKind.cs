@@ -11,4 +11,10 @@ public enum ConsumptionKind
 
     /// <summary>A leaf fed to the kernel with RNDADDENTROPY (request id <c>kernel-sink-&lt;leaf index&gt;</c>).</summary>
     KernelSink,
+
+    /// <summary>
+    /// Leaves held as a validator's entropy stake (request id = the validator id): recorded like any spend, so the
+    /// unique leaf index keeps them from every other use; they are never handed out, only burned or retired.
+    /// </summary>
+    EntropyStake,
 }

@@ -8,6 +8,7 @@ public static class ConsumptionKinds
         ConsumptionKind.Attested => "attested",
         ConsumptionKind.DrbgReseed => "drbg-reseed",
         ConsumptionKind.KernelSink => "kernel-sink",
+        ConsumptionKind.EntropyStake => "entropy-stake",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -16,6 +17,7 @@ public static class ConsumptionKinds
         "attested" => ConsumptionKind.Attested,
         "drbg-reseed" => ConsumptionKind.DrbgReseed,
         "kernel-sink" => ConsumptionKind.KernelSink,
+        "entropy-stake" => ConsumptionKind.EntropyStake,
         _ => throw new InvalidDataException($"unknown consumption kind '{name}'"),
     };
 }

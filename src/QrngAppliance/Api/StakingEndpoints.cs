@@ -3,7 +3,6 @@ using System.Text.Json;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Staking;
 using QrngAppliance.Staking.Escalation;
-using QrngAppliance.Staking.Ledger;
 using QrngAppliance.Staking.Pricing;
 using QrngAppliance.Staking.Quotes;
 using QrngAppliance.Staking.Registry;
@@ -24,20 +23,14 @@ public static class StakingEndpoints
     public const int MaxBodyBytes = 4096;
 
     /// <summary>Registers the staking model over the appliance's once-only ledger and signed pulses.</summary>
-    public static IServiceCollection AddStaking(this IServiceCollection services, SecurityPolicy policy, AttestedConsumption consumption, PulseChain chain, ISecurityProofStore proofs, TimeProvider time)
+    public static IServiceCollection AddStaking(this IServiceCollection services, SecurityPolicy policy, AttestedConsumption consumption, ValidatorRegistry registry, ISecurityProofStore proofs, TimeProvider time)
     {
         var monitor = new NetworkSecurityMonitor(EscalationOptions.Default, time, new InMemorySecurityStateAuditLog());
-        // Validator records and entropy-stake reservations are process-lifetime for now (docs/staking.md, "Open items").
-        var leafLedger = new InMemoryEntropyLeafLedger();
-        var registry = new ValidatorRegistry(
-            new InMemoryValidatorRegistryStore(), leafLedger,
-            attestation => PulseAttestation.Verifier(chain.ChainInfo.Keys)(attestation), RegistryOptions.Default, time);
         var service = new SecurityProofService(
             policy, monitor, registry, new AttestedEntropyConsumer(consumption), proofs,
             new EntropyDemandTracker(TimeSpan.FromMinutes(10), time), SecurityProofOptions.Default);
         services.AddSingleton(policy);
         services.AddSingleton(monitor);
-        services.AddSingleton(leafLedger);
         services.AddSingleton(registry);
         services.AddSingleton(proofs);
         services.AddSingleton(service);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Staking.Attestation;
-using QrngAppliance.Staking.Ledger;
 using QrngAppliance.Staking.Registry;
 
 namespace QrngAppliance.Api;
@@ -24,9 +23,9 @@ public static class ValidatorEndpoints
 
     public static void MapValidatorEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/validators", async (HttpContext context, BearerTokens tokens, ValidatorRegistry registry, InMemoryEntropyLeafLedger leaves, AttestedPool pool, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/validators", async (HttpContext context, BearerTokens tokens, ValidatorRegistry registry, CancellationToken cancellationToken) =>
         {
-            if (tokens.Authorize(context.Request, StakeWriteScope) is { } denied)
+            if (tokens.Authorize(context.Request, StakeWriteScope, out var actor) is { } denied)
             {
                 return denied;
             }
@@ -40,23 +39,57 @@ public static class ValidatorEndpoints
             ValidatorRegistration registration;
             try
             {
-                registration = ParseRegistration(body!.Value);
+                registration = ParseRegistration(body!.Value) with { Operator = actor };
             }
             catch (FormatException e)
             {
                 return ApiError.BadRequest(e.Message);
             }
 
-            // An entropy stake commits to a root of the pool's append-only log at the size it names. Publishing the
-            // log's own root at that size (never the caller's) lets a stake use any earlier pulse's root, not only a
-            // root that is still the latest when the request lands; a forged root still fails the comparison.
-            var size = registration.EntropyStake.TreeSize;
-            if (size >= 1 && size <= pool.Log.Size && size >= leaves.TreeSize)
+            return await RegistryResultAsync(() => registry.RegisterAsync(registration, cancellationToken), StatusCodes.Status201Created);
+        });
+
+        app.MapGet("/v1/validators", async (ValidatorRegistry registry, CancellationToken cancellationToken) =>
+            Results.Json((await registry.ListAsync(cancellationToken)).Select(ValidatorView.From), ApiJson.Options));
+
+        app.MapGet("/v1/validators/{id}", async (string id, ValidatorRegistry registry, CancellationToken cancellationToken) =>
+            await registry.GetAsync(id, cancellationToken) is { } record
+                ? Results.Json(ValidatorView.From(record), ApiJson.Options)
+                : ApiError.NotFound($"no validator {(id.Length <= 64 ? id : id[..64] + "...")}"));
+
+        app.MapPost("/v1/validators/{id}/unbond", async (string id, HttpContext context, BearerTokens tokens, ValidatorRegistry registry, CancellationToken cancellationToken) =>
+        {
+            if (tokens.Authorize(context.Request, StakeWriteScope, out var actor) is { } denied)
             {
-                leaves.Publish(pool.Log.RootAt(size), size);
+                return denied;
             }
 
-            return await RegistryResultAsync(() => registry.RegisterAsync(registration, cancellationToken), StatusCodes.Status201Created);
+            // Only whoever registered a validator may take it out; otherwise any stake:write token could unbond everyone.
+            if (await registry.GetAsync(id, cancellationToken) is { Operator: { } owner } && owner != actor)
+            {
+                return Results.Json(new ApiError($"validator {id} was registered by another token; only it may unbond it"), ApiJson.Options,
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            return await RegistryResultAsync(() => registry.BeginUnbondingAsync(id, cancellationToken), StatusCodes.Status200OK);
+        });
+
+        app.MapGet("/v1/security/stakeable-leaves", (HttpContext context, AttestedPool pool) =>
+        {
+            var text = context.Request.Query["count"].ToString();
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                || count < RegistryOptions.Default.MinEntropyStakeLeaves || count > RegistryOptions.Default.MaxEntropyStakeLeaves)
+            {
+                return ApiError.BadRequest(
+                    $"'count' must be a whole number from {RegistryOptions.Default.MinEntropyStakeLeaves} to {RegistryOptions.Default.MaxEntropyStakeLeaves}");
+            }
+
+            // Leaves first, then the size: a leaf is in the log before it is pooled, so the root at that size commits to all of them.
+            var leaves = pool.Pool.NewestIndices(count);
+            var size = pool.Log.Size;
+            return leaves.Count < count
+                ? ApiError.Unavailable($"the pool holds {leaves.Count} unreserved leaves, fewer than {count}; retry later")
+                : Results.Json(new StakeableLeaves(size, Convert.ToHexStringLower(pool.Log.RootAt(size)), leaves), ApiJson.Options);
         });
 
         app.MapPost("/v1/validators/{id}/slash", async (string id, HttpContext context, BearerTokens tokens, ValidatorRegistry registry, CancellationToken cancellationToken) =>
@@ -201,10 +234,19 @@ public static class ValidatorEndpoints
         return true;
     }
 
-    /// <summary>A validator as the API shows it: stakes as decimal strings, leaves by index.</summary>
-    private sealed record ValidatorView(string Id, string Status, string TokenStake, IReadOnlyList<long> EntropyStakeLeaves, DateTimeOffset RegisteredAt, string? SlashId)
+    /// <summary>Newest unreserved pool leaves and the log root that commits to them: what an entropy stake names.</summary>
+    private sealed record StakeableLeaves(long TreeSize, string MerkleRoot, IReadOnlyList<long> LeafIndices);
+
+    /// <summary>A validator as the API shows it: stakes as decimal strings, leaves by index; never the operator token's name.</summary>
+    private sealed record ValidatorView(
+        string Id, string Status, string TokenStake, string EntropyStakeRoot, long EntropyStakeTreeSize, IReadOnlyList<long> EntropyStakeLeaves,
+        string ApplianceId, DateTimeOffset RegisteredAt, DateTimeOffset? UnbondsAt, SlashView? Slash)
     {
         public static ValidatorView From(ValidatorRecord r) => new(
-            r.Id, r.Status.ToString(), r.TokenStake.ToString(CultureInfo.InvariantCulture), r.EntropyStake.LeafIndices, r.RegisteredAt, r.Slash?.SlashId);
+            r.Id, r.Status.ToString(), r.TokenStake.ToString(CultureInfo.InvariantCulture), Convert.ToHexStringLower(r.EntropyStake.MerkleRoot),
+            r.EntropyStake.TreeSize, r.EntropyStake.LeafIndices, r.Attestation.ApplianceId, r.RegisteredAt, r.UnbondsAt,
+            r.Slash is { } s ? new SlashView(s.SlashId, s.Reason, s.Evidence, s.At, s.BurnedTokenStake.ToString(CultureInfo.InvariantCulture), s.BurnedLeaves.Count) : null);
     }
+
+    private sealed record SlashView(string SlashId, string Reason, string? Evidence, DateTimeOffset At, string BurnedTokenStake, int BurnedLeaves);
 }

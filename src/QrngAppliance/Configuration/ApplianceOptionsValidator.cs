@@ -94,6 +94,7 @@ public static partial class ApplianceOptionsValidator
         try
         {
             options.Staking.BuildPolicy();
+            options.Staking.BuildRegistryOptions();
         }
         catch (ArgumentException e)
         {

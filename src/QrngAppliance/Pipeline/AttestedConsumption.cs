@@ -14,6 +14,9 @@ public sealed class AttestedConsumption
 {
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Takes tried before a request gives up racing entropy-stake reservations (each loses at most a few leaves).</summary>
+    private const int MaxAttempts = 3;
+
     private readonly AttestedPool _pool;
     private readonly PulseChain _chain;
     private readonly IApplianceJournal _journal;
@@ -83,15 +86,26 @@ public sealed class AttestedConsumption
             return new ConsumeResult(existing.Bytes == bytes ? ConsumeOutcome.Replayed : ConsumeOutcome.Conflict, existing);
         }
 
-        if (_pool.Pool.TryTake(ConsumptionRecord.LeavesFor(bytes)) is not { } leaves)
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
-        }
+            if (_pool.Pool.TryTake(ConsumptionRecord.LeavesFor(bytes)) is not { } leaves)
+            {
+                return null;
+            }
 
-        // If a concurrent request with the same id wins the insert, these leaves are dropped, never reused.
-        return await Ledger.ConsumeAsync(
-            new ConsumptionRecord(ConsumptionKind.Attested, requestId, bytes, [.. leaves.Select(l => l.Index)], _time.GetUtcNow()),
-            cancellationToken);
+            try
+            {
+                // If a concurrent request with the same id wins the insert, these leaves are dropped, never reused.
+                return await Ledger.ConsumeAsync(
+                    new ConsumptionRecord(ConsumptionKind.Attested, requestId, bytes, [.. leaves.Select(l => l.Index)], _time.GetUtcNow()),
+                    cancellationToken);
+            }
+            catch (LeafAlreadySpentException) when (attempt < MaxAttempts)
+            {
+                // A validator reserved one of these leaves between our take and our insert (the stake records first,
+                // then withdraws from the pool). The rest are dropped, never reused; take fresh ones.
+            }
+        }
     }
 
     /// <summary>

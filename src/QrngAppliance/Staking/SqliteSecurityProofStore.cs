@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using QrngAppliance.Staking.SecurityProofs;
+using QrngAppliance.Storage.Sqlite;
 
 namespace QrngAppliance.Staking;
 
@@ -19,31 +20,13 @@ public sealed class SqliteSecurityProofStore : ISecurityProofStore, IAsyncDispos
     /// <summary>Opens (creating the table if needed) the store in the SQLite file at <paramref name="path"/>.</summary>
     public static async Task<SqliteSecurityProofStore> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30, // also the busy timeout while another connection to the file holds the write lock
-        }.ToString());
-        await connection.OpenAsync(cancellationToken);
-        var store = new SqliteSecurityProofStore(connection);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
+        var connection = await DurableSqlite.OpenAsync(path, """
             CREATE TABLE IF NOT EXISTS security_proofs (
                 tx_id TEXT NOT NULL PRIMARY KEY,
                 proof TEXT NOT NULL
             ) STRICT;
-            """;
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+            """, cancellationToken);
+        var store = new SqliteSecurityProofStore(connection);
         return store;
     }
 

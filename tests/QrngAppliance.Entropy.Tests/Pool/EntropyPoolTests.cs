@@ -118,6 +118,27 @@ public sealed class EntropyPoolTests
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.TryTake(0));
     }
 
+    [Fact]
+    public async Task Withdrawn_leaves_are_never_taken_and_free_space_for_a_waiting_producer()
+    {
+        var pool = new EntropyPool(4);
+        for (var i = 0; i < 4; i++)
+        {
+            await pool.AddAsync(Leaf(i), CancellationToken.None);
+        }
+
+        var blocked = pool.AddAsync(Leaf(4), CancellationToken.None).AsTask();
+        Assert.Equal([2L, 3L], pool.NewestIndices(2));
+        Assert.Equal(2, pool.Withdraw([1L, 3L, 99L]));
+        await blocked.WaitAsync(s_patience);
+
+        Assert.Equal([0L, 2L, 4L], [pool.TryTake()!.Index, pool.TryTake()!.Index, pool.TryTake()!.Index]);
+        Assert.Null(pool.TryTake());
+        Assert.Equal(0, pool.Withdraw([0L]));
+        Assert.Equal(5, pool.TotalTaken);
+        Assert.Empty(pool.NewestIndices(3));
+    }
+
     private static PoolLeaf Leaf(long index) =>
         new(index, new ConditionedBlock(new byte[32], "s", (ulong)index, 256));
 }

@@ -127,7 +127,7 @@ public sealed class SlashingAndUnbondingTests
         var done = Assert.Single(await _f.Registry.CompleteMaturedUnbondingsAsync());
 
         Assert.Equal(ValidatorStatus.Unbonded, done.Status);
-        Assert.Equal(LeafState.Available, await _f.Ledger.StateAsync(100));
+        Assert.Equal(LeafState.Released, await _f.Ledger.StateAsync(100));
         var late = await Assert.ThrowsAsync<ValidatorRegistryException>(() => _f.Registry.SlashAsync("val-1", Slash()));
         Assert.Contains("nothing is left to slash", late.Message, StringComparison.Ordinal);
     }

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using QrngAppliance.Api;
+using QrngAppliance.Configuration;
+using QrngAppliance.Pipeline;
+using QrngAppliance.Staking;
+using QrngAppliance.Staking.Ledger;
+using QrngAppliance.Storage.Consumption;
+
+namespace QrngAppliance.IntegrationTests.Service;
+
+/// <summary>
+/// The durable validator registry over the real appliance: entropy stakes are taken out of the pool and the
+/// once-only ledger, slashing burns them for good (across a restart), and unbonding releases after the delay.
+/// </summary>
+public sealed class ValidatorLifecycleTests
+{
+    private const string StakeToken = "qrng_test-lifecycle-stake-token-0123456789";
+    private const string OtherStakeToken = "qrng_test-lifecycle-other-stake-token-0123456789";
+    private const string AdminToken = "qrng_test-lifecycle-admin-token-0123456789";
+    private const string EntropyToken = "qrng_test-lifecycle-entropy-token-0123456789";
+
+    private static readonly IReadOnlyList<TokenOptions> s_tokens =
+    [
+        new TokenOptions { Name = "staker", Sha256 = BearerTokens.HashOf(StakeToken), Scopes = [ValidatorEndpoints.StakeWriteScope] },
+        new TokenOptions { Name = "other-staker", Sha256 = BearerTokens.HashOf(OtherStakeToken), Scopes = [ValidatorEndpoints.StakeWriteScope] },
+        new TokenOptions { Name = "ops-alice", Sha256 = BearerTokens.HashOf(AdminToken), Scopes = [ValidatorEndpoints.AdminScope] },
+        new TokenOptions { Sha256 = BearerTokens.HashOf(EntropyToken), Scopes = [BearerTokens.ConsumeScope] },
+    ];
+
+    [Fact]
+    public async Task Staked_leaves_leave_the_pool_and_slashing_burns_them_durably_across_a_restart()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("qrng-it-validators-").FullName;
+        try
+        {
+            long[] staked;
+            await using (var appliance = await RunningAppliance.StartAsync(dataDir: dataDir, tokens: s_tokens))
+            {
+                await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 64, "64 leaves");
+                var stakeable = await appliance.GetJsonAsync("/v1/security/stakeable-leaves?count=16");
+                staked = [.. stakeable.GetProperty("leaf_indices").EnumerateArray().Select(e => e.GetInt64())];
+                var body = RegistrationJson(appliance, "val-1", stakeable);
+                await ExpectAsync(appliance, Post("/v1/validators", body, StakeToken), HttpStatusCode.Created);
+
+                var services = appliance.App.Services;
+                var pool = services.GetRequiredService<AttestedPool>();
+                var ledger = services.GetRequiredService<AttestedConsumption>().Ledger;
+                Assert.Empty(pool.Pool.NewestIndices(pool.Pool.Capacity).Intersect(staked));
+                foreach (var leaf in staked)
+                {
+                    var spender = await ledger.SpenderOfAsync(leaf);
+                    Assert.Equal((ConsumptionKind.EntropyStake, "val-1"), (spender!.Kind, spender.RequestId));
+                }
+
+                var slashed = await ExpectAsync(appliance, Post("/v1/validators/val-1/slash", "{\"slash_id\": \"s-1\", \"reason\": \"equivocation\"}", AdminToken), HttpStatusCode.OK);
+                Assert.Equal("Slashed", slashed.GetProperty("status").GetString());
+                Assert.Equal("1000", slashed.GetProperty("slash").GetProperty("burned_token_stake").GetString());
+                Assert.Equal(16, slashed.GetProperty("slash").GetProperty("burned_leaves").GetInt32());
+
+                // Leaves an attested request spent cannot be staked (checked once val-1 no longer holds this appliance's attestation).
+                using (var attested = await appliance.Client.SendAsync(Post("/v1/entropy/attested", "{\"request_id\": \"req-1\", \"bytes\": 512}", EntropyToken)))
+                {
+                    Assert.True(attested.IsSuccessStatusCode, await attested.Content.ReadAsStringAsync());
+                }
+
+                var spent = (await ledger.FindAsync(ConsumptionKind.Attested, "req-1"))!.LeafIndexes;
+                Assert.Empty(spent.Intersect(staked));
+                var tree = await appliance.LatestTreeSizeAsync();
+                var stolen = await ExpectAsync(appliance, Post("/v1/validators", RegistrationJson(appliance, "val-2", tree, spent), OtherStakeToken), HttpStatusCode.BadRequest);
+                Assert.Contains("not available", stolen.GetProperty("error").GetString(), StringComparison.Ordinal);
+            }
+
+            await using (var restarted = await RunningAppliance.StartAsync(dataDir: dataDir, tokens: s_tokens))
+            {
+                var view = await restarted.GetJsonAsync("/v1/validators/val-1");
+                Assert.Equal("Slashed", view.GetProperty("status").GetString());
+                Assert.Equal("equivocation", view.GetProperty("slash").GetProperty("reason").GetString());
+                Assert.Equal("0", view.GetProperty("token_stake").GetString());
+                var leaves = restarted.App.Services.GetRequiredService<IEntropyLeafLedger>();
+                foreach (var leaf in staked)
+                {
+                    Assert.Equal(LeafState.Burned, await leaves.StateAsync(leaf));
+                }
+
+                await RunningAppliance.WaitForAsync(async () => await restarted.LatestTreeSizeAsync() > staked.Max(), "a fresh pulse");
+                var tree = await restarted.LatestTreeSizeAsync();
+                var again = await ExpectAsync(restarted, Post("/v1/validators", RegistrationJson(restarted, "val-3", tree, staked), StakeToken), HttpStatusCode.BadRequest);
+                Assert.Contains("not available", again.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+                var all = await restarted.GetJsonAsync("/v1/validators");
+                Assert.Equal(["val-1"], all.EnumerateArray().Select(v => v.GetProperty("id").GetString()));
+                Assert.DoesNotContain("staker", all.GetRawText(), StringComparison.Ordinal);
+                using var missing = await restarted.Client.GetAsync("/v1/validators/val-9");
+                Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Only_the_registering_token_unbonds_and_the_stake_is_released_after_the_delay()
+    {
+        await using var appliance = await RunningAppliance.StartAsync(tokens: s_tokens, configureOptions: o => o.Staking.UnbondingDelaySeconds = 1);
+        await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 32, "32 leaves");
+        var stakeable = await appliance.GetJsonAsync("/v1/security/stakeable-leaves?count=16");
+        await ExpectAsync(appliance, Post("/v1/validators", RegistrationJson(appliance, "val-u", stakeable), StakeToken), HttpStatusCode.Created);
+
+        await ExpectAsync(appliance, Post("/v1/validators/val-u/unbond", "{}", OtherStakeToken), HttpStatusCode.Forbidden);
+        await ExpectAsync(appliance, Post("/v1/validators/val-u/unbond", "{}", AdminToken), HttpStatusCode.Forbidden);
+        await ExpectAsync(appliance, Post("/v1/validators/val-u/unbond", "{}", null), HttpStatusCode.Unauthorized);
+        await ExpectAsync(appliance, Post("/v1/validators/val-nobody/unbond", "{}", StakeToken), HttpStatusCode.NotFound);
+        var unbonding = await ExpectAsync(appliance, Post("/v1/validators/val-u/unbond", "{}", StakeToken), HttpStatusCode.OK);
+        Assert.Equal("Unbonding", unbonding.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, unbonding.GetProperty("unbonds_at").ValueKind);
+        await ExpectAsync(appliance, Post("/v1/validators/val-u/unbond", "{}", StakeToken), HttpStatusCode.Conflict);
+
+        await RunningAppliance.WaitForAsync(
+            async () => (await appliance.GetJsonAsync("/v1/validators/val-u")).GetProperty("status").GetString() == "Unbonded", "unbonded");
+        var leaves = appliance.App.Services.GetRequiredService<IEntropyLeafLedger>();
+        foreach (var leaf in stakeable.GetProperty("leaf_indices").EnumerateArray())
+        {
+            Assert.Equal(LeafState.Released, await leaves.StateAsync(leaf.GetInt64()));
+        }
+
+        var late = await ExpectAsync(appliance, Post("/v1/validators/val-u/slash", "{\"slash_id\": \"s-9\", \"reason\": \"late\"}", AdminToken), HttpStatusCode.Conflict);
+        Assert.Contains("nothing is left to slash", late.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?count=15")]
+    [InlineData("?count=65537")]
+    [InlineData("?count=-16")]
+    [InlineData("?count=abc")]
+    [InlineData("?count=340282366920938463463374607431768211456")]
+    public async Task Stakeable_leaves_need_a_count_within_the_stake_bounds(string query)
+    {
+        await using var appliance = await RunningAppliance.StartAsync(tokens: s_tokens);
+        using var response = await appliance.Client.GetAsync("/v1/security/stakeable-leaves" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("count", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private static string RegistrationJson(RunningAppliance appliance, string id, JsonElement stakeable) =>
+        RegistrationJson(appliance, id, stakeable.GetProperty("tree_size").GetInt64(), [.. stakeable.GetProperty("leaf_indices").EnumerateArray().Select(e => e.GetInt64())]);
+
+    /// <summary>A registration of 1,000 tokens staking <paramref name="leaves"/> under the log root at <paramref name="treeSize"/>, attested by the latest pulse.</summary>
+    private static string RegistrationJson(RunningAppliance appliance, string id, long treeSize, IReadOnlyList<long> leaves)
+    {
+        var pool = appliance.App.Services.GetRequiredService<AttestedPool>();
+        var attestation = PulseAttestation.From(appliance.App.Services.GetRequiredService<PulseChain>().Latest!);
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["token_stake"] = "1000",
+            ["entropy_stake"] = new Dictionary<string, object>
+            {
+                ["merkle_root"] = Convert.ToHexStringLower(pool.Log.RootAt(treeSize)),
+                ["tree_size"] = treeSize,
+                ["leaf_indices"] = leaves.Take(16).ToArray(),
+            },
+            ["attestation"] = new Dictionary<string, object>
+            {
+                ["appliance_id"] = attestation.ApplianceId,
+                ["pulse"] = Convert.ToBase64String(attestation.Pulse),
+                ["signatures"] = attestation.Signatures.Select(s => new Dictionary<string, string>
+                {
+                    ["algorithm"] = s.Algorithm,
+                    ["key_id"] = s.KeyId,
+                    ["signature"] = Convert.ToBase64String(s.Signature),
+                }).ToArray(),
+            },
+        });
+    }
+
+    private static async Task<JsonElement> ExpectAsync(RunningAppliance appliance, HttpRequestMessage request, HttpStatusCode expected)
+    {
+        using (request)
+        using (var response = await appliance.Client.SendAsync(request))
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == expected, $"{request.RequestUri}: {(int)response.StatusCode} {text}");
+            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        }
+    }
+
+    private static HttpRequestMessage Post(string path, string json, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
+    }
+}
