@@ -22,26 +22,7 @@ public sealed class SqliteConsumptionLedger : IConsumptionLedger
     /// <summary>Opens (creating the tables if needed) the ledger in the SQLite file at <paramref name="path"/>.</summary>
     public static async Task<SqliteConsumptionLedger> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30, // also the busy timeout while the journal's connection holds the write lock
-        }.ToString());
-        await connection.OpenAsync(cancellationToken);
-        var ledger = new SqliteConsumptionLedger(connection);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            PRAGMA foreign_keys = ON;
+        var connection = await DurableSqlite.OpenAsync(path, """
             CREATE TABLE IF NOT EXISTS consumptions (
                 kind           TEXT    NOT NULL,
                 request_id     TEXT    NOT NULL,
@@ -58,9 +39,8 @@ public sealed class SqliteConsumptionLedger : IConsumptionLedger
                 FOREIGN KEY (kind, request_id) REFERENCES consumptions (kind, request_id)
             );
             CREATE INDEX IF NOT EXISTS consumed_leaves_by_request ON consumed_leaves (kind, request_id, position);
-            """;
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-        return ledger;
+            """, cancellationToken);
+        return new SqliteConsumptionLedger(connection);
     }
 
     /// <summary>Test seam: runs inside the transaction after every row is written, before the commit.</summary>

@@ -20,24 +20,7 @@ public sealed class SqliteJournal : IApplianceJournal
     /// <summary>Opens (creating if needed) the journal at <paramref name="path"/>.</summary>
     public static async Task<SqliteJournal> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        await connection.OpenAsync(cancellationToken);
-        var journal = new SqliteJournal(connection) { Path = path };
-        await journal.ExecuteAsync("""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            PRAGMA foreign_keys = ON;
+        var connection = await DurableSqlite.OpenAsync(path, """
             CREATE TABLE IF NOT EXISTS leaves (
                 idx  INTEGER PRIMARY KEY,
                 data BLOB NOT NULL
@@ -49,7 +32,7 @@ public sealed class SqliteJournal : IApplianceJournal
                 encoded BLOB NOT NULL
             );
             """, cancellationToken);
-        return journal;
+        return new SqliteJournal(connection) { Path = path };
     }
 
     public async Task AppendLeavesAsync(IReadOnlyList<StoredLeaf> leaves, CancellationToken cancellationToken = default)

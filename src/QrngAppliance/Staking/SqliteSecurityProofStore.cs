@@ -26,8 +26,7 @@ public sealed class SqliteSecurityProofStore : ISecurityProofStore, IAsyncDispos
                 proof TEXT NOT NULL
             ) STRICT;
             """, cancellationToken);
-        var store = new SqliteSecurityProofStore(connection);
-        return store;
+        return new SqliteSecurityProofStore(connection);
     }
 
     public async ValueTask<SecurityProof?> GetAsync(string txId, CancellationToken cancellationToken = default)
