@@ -134,7 +134,7 @@ public static class HwSimCli
         Tpm.SwtpmProcess tpm;
         try
         {
-            tpm = await Tpm.SwtpmProcess.StartAsync(Path.GetFullPath(args[2]), stop).ConfigureAwait(false);
+            tpm = await Tpm.SwtpmProcess.StartAsync(Path.GetFullPath(args[2]), cancellationToken: stop).ConfigureAwait(false);
         }
         catch (IOException e)
         {

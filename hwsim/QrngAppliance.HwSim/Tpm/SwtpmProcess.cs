@@ -7,7 +7,7 @@ namespace QrngAppliance.HwSim.Tpm;
 /// <summary>
 /// The simulated TPM is the real software TPM, Debian's <c>swtpm</c> (DESIGN.md: hwsim), on 127.0.0.1: raw TPM 2.0
 /// command port P and swtpm's control port P+1 (the pair tpm2-tools' swtpm TCTI expects), powered and started
-/// (<c>--flags not-need-init,startup-clear</c>), state in <see cref="StateDirectory"/>. Killed on dispose.
+/// (<c>--flags not-need-init,startup-clear</c>) unless asked otherwise, state in <see cref="StateDirectory"/>. Killed on dispose.
 /// </summary>
 public sealed class SwtpmProcess : IAsyncDisposable
 {
@@ -43,7 +43,11 @@ public sealed class SwtpmProcess : IAsyncDisposable
     /// <summary>Starts swtpm on a free adjacent port pair, retrying twice if another process takes the ports first.</summary>
     /// <exception cref="FileNotFoundException">swtpm is not installed.</exception>
     /// <exception cref="IOException">swtpm did not come up within 10 s.</exception>
-    public static async Task<SwtpmProcess> StartAsync(string stateDirectory, CancellationToken cancellationToken = default)
+    /// <param name="powered">
+    /// true (the simulator's default): <c>--flags not-need-init,startup-clear</c>, ready at once. false: no flags, so
+    /// the TPM stays in failure mode until CMD_INIT on the control port, then wants TPM2_Startup (power-on tests).
+    /// </param>
+    public static async Task<SwtpmProcess> StartAsync(string stateDirectory, bool powered = true, CancellationToken cancellationToken = default)
     {
         string swtpm = FindBinary() ?? throw new FileNotFoundException("swtpm is not installed (Debian: apt-get install swtpm)");
         Directory.CreateDirectory(stateDirectory);
@@ -54,10 +58,15 @@ public sealed class SwtpmProcess : IAsyncDisposable
             foreach (string a in (string[])["socket", "--tpm2",
                          "--server", $"type=tcp,port={port},bindaddr=127.0.0.1",
                          "--ctrl", $"type=tcp,port={port + 1},bindaddr=127.0.0.1",
-                         "--tpmstate", $"dir={stateDirectory}",
-                         "--flags", "not-need-init,startup-clear"])
+                         "--tpmstate", $"dir={stateDirectory}"])
             {
                 info.ArgumentList.Add(a);
+            }
+
+            if (powered)
+            {
+                info.ArgumentList.Add("--flags");
+                info.ArgumentList.Add("not-need-init,startup-clear");
             }
 
             var instance = new SwtpmProcess(Process.Start(info)!, port, stateDirectory);

@@ -63,7 +63,7 @@ internal sealed class SimulatedDevices : IAsyncDisposable
         {
             try
             {
-                tpm = await SwtpmProcess.StartAsync(Path.Combine(simDir, "tpm"), cancellationToken);
+                tpm = await SwtpmProcess.StartAsync(Path.Combine(simDir, "tpm"), cancellationToken: cancellationToken);
                 options.Sources.Insert(1, new SourceOptions { Id = "tpm0", Profile = "tpm2", Path = tpm.Endpoint });
                 await notices.WriteLineAsync($"qrng: simulated TPM (swtpm) on {tpm.Endpoint} as source tpm0");
             }

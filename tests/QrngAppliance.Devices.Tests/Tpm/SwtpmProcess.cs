@@ -1,85 +1,53 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using QrngAppliance.Devices.Tpm;
+using SimulatedTpm = QrngAppliance.HwSim.Tpm.SwtpmProcess;
 
 namespace QrngAppliance.Devices.Tests.Tpm;
 
 /// <summary>
-/// A real swtpm (Debian package) on 127.0.0.1: command port P, control port P+1 (tpm2-tools' swtpm TCTI
-/// expects that pair), state in a temp directory; killed and cleaned up on dispose.
+/// hwsim's real swtpm (<see cref="SimulatedTpm"/>) with what TPM tests need around it: a temp directory
+/// (state under <c>state/</c>, tool outputs beside it) removed on dispose, the control-port power-on, and
+/// tpm2-tools pointed at this instance.
 /// </summary>
 internal sealed class SwtpmProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly SimulatedTpm _swtpm;
 
-    private SwtpmProcess(Process process, int port, string directory)
+    private SwtpmProcess(SimulatedTpm swtpm, string directory)
     {
-        _process = process;
-        Port = port;
+        _swtpm = swtpm;
         Directory = directory;
     }
 
-    public int Port { get; }
+    public int Port => _swtpm.Port;
 
-    public int CtrlPort => Port + 1;
+    public int CtrlPort => _swtpm.CtrlPort;
 
     /// <summary>Temp directory: swtpm state under <c>state/</c>, tool outputs next to it.</summary>
     public string Directory { get; }
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>TPM2TOOLS_TCTI value for tpm2-tools against this instance.</summary>
     public string Tcti => $"swtpm:host=127.0.0.1,port={Port}";
 
-    /// <param name="powered">
-    /// true: <c>--flags not-need-init,startup-clear</c> (ready at once). false: no flags, so the TPM is in
-    /// failure mode until CMD_INIT on the control port, then wants TPM2_Startup.
-    /// </param>
+    /// <param name="powered">See <see cref="SimulatedTpm.StartAsync"/>: false leaves the TPM unpowered until CMD_INIT.</param>
     public static async Task<SwtpmProcess> StartAsync(bool powered = true)
     {
-        string swtpm = ExternalTool.Find("swtpm")
-            ?? throw new InvalidOperationException("swtpm is not installed: run scripts/install-test-deps.sh");
-        string directory = Path.Combine(Path.GetTempPath(), "qrng-swtpm-" + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(Path.Combine(directory, "state"));
-
-        for (int attempt = 0; ; attempt++)
+        if (SimulatedTpm.FindBinary() is null)
         {
-            int port = QrngAppliance.HwSim.Tpm.SwtpmProcess.FindFreePortPair();
-            var info = new ProcessStartInfo(swtpm)
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (string a in (string[])["socket", "--tpm2",
-                         "--server", $"type=tcp,port={port},bindaddr=127.0.0.1",
-                         "--ctrl", $"type=tcp,port={port + 1},bindaddr=127.0.0.1",
-                         "--tpmstate", $"dir={Path.Combine(directory, "state")}"])
-            {
-                info.ArgumentList.Add(a);
-            }
+            throw new InvalidOperationException("swtpm is not installed: run scripts/install-test-deps.sh");
+        }
 
-            if (powered)
-            {
-                info.ArgumentList.Add("--flags");
-                info.ArgumentList.Add("not-need-init,startup-clear");
-            }
-
-            var process = Process.Start(info)!;
-            var instance = new SwtpmProcess(process, port, directory);
-            if (await instance.WaitUntilListeningAsync(TimeSpan.FromSeconds(10)))
-            {
-                return instance;
-            }
-
-            string stderr = process.HasExited ? await process.StandardError.ReadToEndAsync() : "(still running)";
-            instance.KillProcess();
-            if (attempt == 2)
-            {
-                System.IO.Directory.Delete(directory, recursive: true);
-                throw new InvalidOperationException($"swtpm did not start listening on 127.0.0.1:{port}: {stderr}");
-            }
+        string directory = Path.Combine(Path.GetTempPath(), "qrng-swtpm-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        try
+        {
+            return new SwtpmProcess(await SimulatedTpm.StartAsync(Path.Combine(directory, "state"), powered), directory);
+        }
+        catch
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
         }
     }
 
@@ -115,24 +83,11 @@ internal sealed class SwtpmProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the TPM vanishes without TPM2_Shutdown, as an unplugged device would.</summary>
-    public void KillProcess()
-    {
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // already exited
-        }
+    public void KillProcess() => _swtpm.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-        _process.WaitForExit(5000);
-    }
-
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        KillProcess();
-        _process.Dispose();
+        await _swtpm.DisposeAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -141,30 +96,5 @@ internal sealed class SwtpmProcess : IAsyncDisposable
         {
             // best effort: a temp directory left behind is harmless
         }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task<bool> WaitUntilListeningAsync(TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
-        {
-            // Probe the control port: the command port serves one client and we want it free for the test.
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, CtrlPort);
-                using var command = new TcpClient();
-                await command.ConnectAsync(IPAddress.Loopback, Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(20);
-            }
-        }
-
-        return false;
     }
 }
