@@ -36,6 +36,19 @@ public sealed class StakingSettings
     /// <summary>Seconds an unbonding validator stays slashable before its stake is released (default 7 days; 1 s to 1 year).</summary>
     public long UnbondingDelaySeconds { get; set; } = (long)RegistryOptions.Default.UnbondingDelay.TotalSeconds;
 
+    /// <summary>
+    /// Key ids (16 hex digits, as <c>GET /v1/keys</c> shows them) of other appliances allowed to attest validators.
+    /// Empty (the default): any appliance whose pulse verifies under the keys it presents, pinned to those keys on first use.
+    /// </summary>
+    public List<string> TrustedKeyIds { get; set; } = [];
+
+    /// <summary><see cref="TrustedKeyIds"/> in lower case, checked.</summary>
+    /// <exception cref="ArgumentException">An entry is not 16 hex digits.</exception>
+    public IReadOnlySet<string> BuildTrustedKeyIds() =>
+        TrustedKeyIds.Select((id, i) => id is { Length: 16 } && id.All(char.IsAsciiHexDigit)
+            ? id.ToLowerInvariant()
+            : throw Bad($"{nameof(TrustedKeyIds)}:{i}", "must be a key id of 16 hex digits, as GET /v1/keys shows it")).ToHashSet(StringComparer.Ordinal);
+
     /// <exception cref="ArgumentException">A setting is out of range; the message names it as <c>Staking:Key</c>.</exception>
     public RegistryOptions BuildRegistryOptions() =>
         UnbondingDelaySeconds is >= 1 and <= MaxUnbondingDelaySeconds

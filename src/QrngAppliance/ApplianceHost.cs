@@ -76,7 +76,8 @@ public static class ApplianceHost
         var registryOptions = options.Staking.BuildRegistryOptions();
         var stakeLedger = new ApplianceEntropyLeafLedger(pool, ledger, validators, time);
         var validatorRegistry = new ValidatorRegistry(
-            validators, stakeLedger, attestation => PulseAttestation.Verifier(chain.ChainInfo.Keys)(attestation), registryOptions, time);
+            validators, stakeLedger, PulseAttestation.ApplianceVerifier(chain.ApplianceId, () => chain.ChainInfo.Keys, options.Staking.BuildTrustedKeyIds()),
+            registryOptions, time);
 
         var services = builder.Services;
         services.AddSingleton<IApplianceJournal>(journal);

@@ -5,7 +5,10 @@ namespace QrngAppliance.Staking.Attestation;
 /// signed by the appliance's keys. Staking only carries it; the signatures are checked by an injected
 /// <see cref="HardwareAttestationVerifier"/> (the Proofs project's hybrid verifier in the service).
 /// </summary>
-public sealed record HardwareAttestation(string ApplianceId, byte[] Pulse, IReadOnlyList<AttestationSignature> Signatures)
+/// <param name="Keys">
+/// The attesting appliance's public keys, when it is not the appliance checking the attestation (which knows its own).
+/// </param>
+public sealed record HardwareAttestation(string ApplianceId, byte[] Pulse, IReadOnlyList<AttestationSignature> Signatures, IReadOnlyList<AttestationKey>? Keys = null)
 {
     /// <summary>Signature algorithms an attestation must carry (hybrid: both are required).</summary>
     public static IReadOnlyList<string> RequiredAlgorithms { get; } = ["ed25519", "ml-dsa-65"];

@@ -247,13 +247,25 @@ public sealed class ValidatorRegistry
             throw Invalid($"hardware attestation pulse must be from the last {_options.MaxAttestationAge} (pulse time {verdict.PulseTime:O}, now {now:O})");
         }
 
+        var keyIds = KeyIdsOf(attestation);
         foreach (var other in await _store.ListAsync(cancellationToken))
         {
-            if (other.Status is ValidatorStatus.Active or ValidatorStatus.Unbonding
-                && other.Attestation.ApplianceId == attestation.ApplianceId && other.Id != registration.Id)
+            if (other.Attestation.ApplianceId != attestation.ApplianceId || other.Id == registration.Id)
+            {
+                continue;
+            }
+
+            if (other.Status is ValidatorStatus.Active or ValidatorStatus.Unbonding)
             {
                 throw new ValidatorRegistryException(RegistryErrorKind.Conflict,
                     $"appliance {attestation.ApplianceId} already attests validator {other.Id}");
+            }
+
+            // Trust on first use: an appliance id keeps the keys it first attested with, so nobody can claim it with new ones.
+            if (!KeyIdsOf(other.Attestation).SetEquals(keyIds))
+            {
+                throw new ValidatorRegistryException(RegistryErrorKind.Conflict,
+                    $"appliance {attestation.ApplianceId} attested validator {other.Id} with other keys; an appliance id is pinned to its first keys");
             }
         }
     }
@@ -266,6 +278,9 @@ public sealed class ValidatorRegistry
         await _store.TryUpdateAsync(record, cancellationToken)
             ? record
             : throw new ValidatorRegistryException(RegistryErrorKind.Conflict, $"validator {record.Id} changed concurrently; retry");
+
+    private static HashSet<string> KeyIdsOf(HardwareAttestation attestation) =>
+        attestation.Signatures.Select(s => s.Algorithm + ":" + s.KeyId).ToHashSet(StringComparer.Ordinal);
 
     private static ValidatorRegistryException Invalid(string message) => new(RegistryErrorKind.Invalid, message);
 

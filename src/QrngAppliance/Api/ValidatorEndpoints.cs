@@ -18,6 +18,9 @@ public static class ValidatorEndpoints
     /// <summary>A registration carries an ML-DSA-65 signed pulse (~5 KiB in base64) and up to 65,536 leaf indices.</summary>
     public const int MaxRegistrationBytes = 1 << 20;
 
+    /// <summary>An appliance signs with two keys (Ed25519, ML-DSA-65); a few more leave room for a rotation.</summary>
+    private const int MaxAttestationKeys = 8;
+
     private const string RegistrationShape =
         "{\"id\", \"token_stake\", \"entropy_stake\": {\"merkle_root\", \"tree_size\", \"leaf_indices\"}, \"attestation\": {\"appliance_id\", \"pulse\", \"signatures\"}}";
 
@@ -197,7 +200,25 @@ public static class ValidatorEndpoints
         }
 
         return new ValidatorRegistration(id, tokenStake, commitment,
-            new HardwareAttestation(applianceId, Bytes(attestation, "pulse", "attestation.pulse", hex: false), parsed));
+            new HardwareAttestation(applianceId, Bytes(attestation, "pulse", "attestation.pulse", hex: false), parsed, ParseKeys(attestation)));
+    }
+
+    /// <summary>Optional <c>attestation.keys</c>: another appliance's keys as its <c>GET /v1/keys</c> lists them (extra fields ignored).</summary>
+    private static List<AttestationKey>? ParseKeys(JsonElement attestation)
+    {
+        if (!attestation.TryGetProperty("keys", out var keys) || keys.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (keys.ValueKind != JsonValueKind.Array || keys.GetArrayLength() is 0 or > MaxAttestationKeys)
+        {
+            throw new FormatException($"'attestation.keys' must be an array of 1-{MaxAttestationKeys} {{algorithm, public_key}}");
+        }
+
+        return [.. keys.EnumerateArray().Select(k => k.ValueKind == JsonValueKind.Object && TryString(k, "algorithm", out var algorithm)
+            ? new AttestationKey(algorithm, Bytes(k, "public_key", "attestation.keys[].public_key", hex: false))
+            : throw new FormatException("'attestation.keys' entries need a string 'algorithm' and a base64 'public_key'"))];
     }
 
     private static JsonElement Object(JsonElement parent, string name) =>

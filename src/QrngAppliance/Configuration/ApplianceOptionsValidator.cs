@@ -95,6 +95,7 @@ public static partial class ApplianceOptionsValidator
         {
             options.Staking.BuildPolicy();
             options.Staking.BuildRegistryOptions();
+            options.Staking.BuildTrustedKeyIds();
         }
         catch (ArgumentException e)
         {

@@ -41,6 +41,42 @@ public static class PulseAttestation
             : AttestationVerdict.Invalid(chain.Failure!.ToString());
     };
 
+    /// <summary>
+    /// The registry's check: a pulse naming this appliance verifies against its own keys, whatever keys come with it
+    /// (nobody else can speak for this appliance); another appliance's pulse verifies against the keys it presents,
+    /// each of which must be in <paramref name="trustedKeyIds"/> (hex) when that list is not empty.
+    /// </summary>
+    public static HardwareAttestationVerifier ApplianceVerifier(string ownApplianceId, Func<IReadOnlyList<PulseKey>> ownKeys, IReadOnlyCollection<string> trustedKeyIds) =>
+        attestation =>
+        {
+            if (attestation.ApplianceId == ownApplianceId)
+            {
+                return Verifier(ownKeys())(attestation);
+            }
+
+            if (attestation.Keys is not { Count: > 0 } presented)
+            {
+                return AttestationVerdict.Invalid(
+                    $"an attestation from appliance {attestation.ApplianceId} needs its public keys ('attestation.keys', as its GET /v1/keys lists them)");
+            }
+
+            var keys = presented.Select(k => new PulseKey(k.Algorithm, k.PublicKey)).ToList();
+            if (trustedKeyIds.Count > 0 && keys.FirstOrDefault(k => !trustedKeyIds.Contains(Convert.ToHexStringLower(k.KeyId))) is { } untrusted)
+            {
+                return AttestationVerdict.Invalid(
+                    $"{untrusted.Algorithm} key {Convert.ToHexStringLower(untrusted.KeyId)} of appliance {attestation.ApplianceId} is not in Staking:TrustedKeyIds");
+            }
+
+            try
+            {
+                return Verifier(keys)(attestation);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+            {
+                return AttestationVerdict.Invalid($"the presented keys are not usable: {e.Message}");
+            }
+        };
+
     /// <summary>RFC 9162 inclusion of a consumed leaf under a root.</summary>
     public static bool VerifyInclusion(ConsumedLeaf leaf, long treeSize, byte[] root) =>
         MerkleProofs.VerifyInclusion(leaf.Index, treeSize, leaf.AuditPath, leaf.LeafHash, root);

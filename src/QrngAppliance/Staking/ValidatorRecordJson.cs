@@ -41,6 +41,20 @@ public static class ValidatorRecordJson
             }
 
             json.WriteEndArray();
+            if (record.Attestation.Keys is { } keys)
+            {
+                json.WriteStartArray("keys");
+                foreach (var k in keys)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("algorithm", k.Algorithm);
+                    json.WriteBase64String("public_key", k.PublicKey);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
             json.WriteString("status", record.Status.ToString());
             json.WriteNumber("registered_at_ms", record.RegisteredAt.ToUnixTimeMilliseconds());
@@ -99,7 +113,10 @@ public static class ValidatorRecordJson
                     attestation.GetProperty("appliance_id").GetString()!,
                     attestation.GetProperty("pulse").GetBytesFromBase64(),
                     [.. attestation.GetProperty("signatures").EnumerateArray().Select(e => new AttestationSignature(
-                        e.GetProperty("algorithm").GetString()!, e.GetProperty("key_id").GetString()!, e.GetProperty("signature").GetBytesFromBase64()))]),
+                        e.GetProperty("algorithm").GetString()!, e.GetProperty("key_id").GetString()!, e.GetProperty("signature").GetBytesFromBase64()))],
+                    attestation.TryGetProperty("keys", out var keys)
+                        ? [.. keys.EnumerateArray().Select(k => new AttestationKey(k.GetProperty("algorithm").GetString()!, k.GetProperty("public_key").GetBytesFromBase64()))]
+                        : null),
                 Enum.Parse<ValidatorStatus>(root.GetProperty("status").GetString()!),
                 DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("registered_at_ms").GetInt64()),
                 root.TryGetProperty("unbonds_at_ms", out var unbonds) ? DateTimeOffset.FromUnixTimeMilliseconds(unbonds.GetInt64()) : null,

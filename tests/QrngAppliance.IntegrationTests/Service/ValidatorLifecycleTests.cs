@@ -22,6 +22,7 @@ public sealed class ValidatorLifecycleTests
     private const string OtherStakeToken = "qrng_test-lifecycle-other-stake-token-0123456789";
     private const string AdminToken = "qrng_test-lifecycle-admin-token-0123456789";
     private const string EntropyToken = "qrng_test-lifecycle-entropy-token-0123456789";
+    private const string SecurityToken = "qrng_test-lifecycle-security-token-0123456789";
 
     private static readonly IReadOnlyList<TokenOptions> s_tokens =
     [
@@ -29,6 +30,7 @@ public sealed class ValidatorLifecycleTests
         new TokenOptions { Name = "other-staker", Sha256 = BearerTokens.HashOf(OtherStakeToken), Scopes = [ValidatorEndpoints.StakeWriteScope] },
         new TokenOptions { Name = "ops-alice", Sha256 = BearerTokens.HashOf(AdminToken), Scopes = [ValidatorEndpoints.AdminScope] },
         new TokenOptions { Sha256 = BearerTokens.HashOf(EntropyToken), Scopes = [BearerTokens.ConsumeScope] },
+        new TokenOptions { Sha256 = BearerTokens.HashOf(SecurityToken), Scopes = [StakingEndpoints.SecurityConsumeScope] },
     ];
 
     [Fact]
@@ -133,6 +135,43 @@ public sealed class ValidatorLifecycleTests
         Assert.Contains("nothing is left to slash", late.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Validators_attested_by_other_appliances_let_a_hardened_proof_draw_three()
+    {
+        await using var b = await RunningAppliance.StartAsync();
+        await using var c = await RunningAppliance.StartAsync();
+        await using var a = await RunningAppliance.StartAsync(tokens: s_tokens);
+        await RunningAppliance.WaitForAsync(async () => await a.LatestTreeSizeAsync() >= 96 && await b.LatestPulseAsync() is not null && await c.LatestPulseAsync() is not null, "pulses on three appliances");
+
+        async Task<string> RegistrationAsync(string id, RunningAppliance attestedBy, JsonElement? keys)
+        {
+            var stakeable = await a.GetJsonAsync("/v1/security/stakeable-leaves?count=16");
+            return RegistrationJson(a, id, stakeable, attestedBy, keys);
+        }
+
+        var keysOfB = (await b.GetJsonAsync("/v1/keys")).GetProperty("keys");
+        var keysOfC = (await c.GetJsonAsync("/v1/keys")).GetProperty("keys");
+        var noKeys = await ExpectAsync(a, Post("/v1/validators", await RegistrationAsync("val-x", b, null), StakeToken), HttpStatusCode.BadRequest);
+        Assert.Contains("needs its public keys", noKeys.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var wrongKeys = await ExpectAsync(a, Post("/v1/validators", await RegistrationAsync("val-x", b, keysOfC), StakeToken), HttpStatusCode.BadRequest);
+        Assert.Contains("does not verify", wrongKeys.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // Presenting other keys does not let anyone speak for this appliance: its own pulses verify under its own keys only.
+        var claimsA = (await RegistrationAsync("val-x", b, keysOfB)).Replace(
+            $"\"appliance_id\":\"{ApplianceIdOf(b)}\"", $"\"appliance_id\":\"{ApplianceIdOf(a)}\"", StringComparison.Ordinal);
+        var impostor = await ExpectAsync(a, Post("/v1/validators", claimsA, StakeToken), HttpStatusCode.BadRequest);
+        Assert.Contains("does not verify", impostor.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        await ExpectAsync(a, Post("/v1/validators", await RegistrationAsync("val-a", a, null), StakeToken), HttpStatusCode.Created);
+        await ExpectAsync(a, Post("/v1/validators", await RegistrationAsync("val-b", b, keysOfB), StakeToken), HttpStatusCode.Created);
+        await ExpectAsync(a, Post("/v1/validators", await RegistrationAsync("val-c", c, keysOfC), OtherStakeToken), HttpStatusCode.Created);
+        var view = await a.GetJsonAsync("/v1/validators/val-b");
+        Assert.Equal(ApplianceIdOf(b), view.GetProperty("appliance_id").GetString());
+
+        var proof = await ExpectAsync(a, Post("/v1/security/proofs", "{\"tx_id\": \"tx-hardened\", \"value\": \"100\"}", SecurityToken), HttpStatusCode.OK);
+        Assert.Equal("HardenedPQ", proof.GetProperty("security_tier").GetString());
+        Assert.Equal(["val-a", "val-b", "val-c"], proof.GetProperty("validators").EnumerateArray().Select(v => v.GetString()).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("?count=15")]
@@ -148,14 +187,37 @@ public sealed class ValidatorLifecycleTests
         Assert.Contains("count", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
-    private static string RegistrationJson(RunningAppliance appliance, string id, JsonElement stakeable) =>
-        RegistrationJson(appliance, id, stakeable.GetProperty("tree_size").GetInt64(), [.. stakeable.GetProperty("leaf_indices").EnumerateArray().Select(e => e.GetInt64())]);
+    private static string ApplianceIdOf(RunningAppliance appliance) => appliance.App.Services.GetRequiredService<PulseChain>().ApplianceId;
 
-    /// <summary>A registration of 1,000 tokens staking <paramref name="leaves"/> under the log root at <paramref name="treeSize"/>, attested by the latest pulse.</summary>
-    private static string RegistrationJson(RunningAppliance appliance, string id, long treeSize, IReadOnlyList<long> leaves)
+    private static string RegistrationJson(RunningAppliance appliance, string id, JsonElement stakeable, RunningAppliance? attestedBy = null, JsonElement? keys = null) =>
+        RegistrationJson(appliance, id, stakeable.GetProperty("tree_size").GetInt64(), [.. stakeable.GetProperty("leaf_indices").EnumerateArray().Select(e => e.GetInt64())],
+            attestedBy, keys);
+
+    /// <summary>
+    /// A registration of 1,000 tokens staking <paramref name="leaves"/> under the log root at <paramref name="treeSize"/>, attested by
+    /// the latest pulse of <paramref name="attestedBy"/> (default: the appliance itself), with <paramref name="keys"/> as its keys.
+    /// </summary>
+    private static string RegistrationJson(
+        RunningAppliance appliance, string id, long treeSize, IReadOnlyList<long> leaves, RunningAppliance? attestedBy = null, JsonElement? keys = null)
     {
         var pool = appliance.App.Services.GetRequiredService<AttestedPool>();
-        var attestation = PulseAttestation.From(appliance.App.Services.GetRequiredService<PulseChain>().Latest!);
+        var attestation = PulseAttestation.From((attestedBy ?? appliance).App.Services.GetRequiredService<PulseChain>().Latest!);
+        var attestationJson = new Dictionary<string, object>
+        {
+            ["appliance_id"] = attestation.ApplianceId,
+            ["pulse"] = Convert.ToBase64String(attestation.Pulse),
+            ["signatures"] = attestation.Signatures.Select(s => new Dictionary<string, string>
+            {
+                ["algorithm"] = s.Algorithm,
+                ["key_id"] = s.KeyId,
+                ["signature"] = Convert.ToBase64String(s.Signature),
+            }).ToArray(),
+        };
+        if (keys is { } presented)
+        {
+            attestationJson["keys"] = presented;
+        }
+
         return JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["id"] = id,
@@ -166,17 +228,7 @@ public sealed class ValidatorLifecycleTests
                 ["tree_size"] = treeSize,
                 ["leaf_indices"] = leaves.Take(16).ToArray(),
             },
-            ["attestation"] = new Dictionary<string, object>
-            {
-                ["appliance_id"] = attestation.ApplianceId,
-                ["pulse"] = Convert.ToBase64String(attestation.Pulse),
-                ["signatures"] = attestation.Signatures.Select(s => new Dictionary<string, string>
-                {
-                    ["algorithm"] = s.Algorithm,
-                    ["key_id"] = s.KeyId,
-                    ["signature"] = Convert.ToBase64String(s.Signature),
-                }).ToArray(),
-            },
+            ["attestation"] = attestationJson,
         });
     }
 

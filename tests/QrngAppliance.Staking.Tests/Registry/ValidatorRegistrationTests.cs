@@ -153,6 +153,21 @@ public sealed class ValidatorRegistrationTests
     }
 
     [Fact]
+    public async Task An_appliance_id_stays_pinned_to_the_keys_it_first_attested_with()
+    {
+        await _f.Registry.RegisterAsync(_f.Registration("val-1", 0));
+        await _f.Registry.SlashAsync("val-1", new SlashRequest("s-1", "equivocation", "ops", null));
+        var sameBox = RegistryFixture.Attestation("appliance-val-1");
+        var newKeys = sameBox with { Signatures = [sameBox.Signatures[0] with { KeyId = "k9" }, sameBox.Signatures[1]] };
+
+        await RejectedAsync(_f.Registration("val-2", 100) with { Attestation = newKeys }, "pinned to its first keys", RegistryErrorKind.Conflict);
+        Assert.Equal(LeafState.Available, await _f.Ledger.StateAsync(100));
+
+        var again = await _f.Registry.RegisterAsync(_f.Registration("val-2", 100) with { Attestation = sameBox });
+        Assert.Equal(ValidatorStatus.Active, again.Status);
+    }
+
+    [Fact]
     public async Task The_active_set_is_weighted_by_token_stake_in_id_order()
     {
         await _f.Registry.RegisterAsync(_f.Registration("val-b", 0, stake: 2_000));
