@@ -134,7 +134,6 @@ public sealed class StakingApiTests
         {
             string first;
             SecurityProof proof;
-            Staking.Selection.ValidatorSet set;
             await using (var appliance = await RunningAppliance.StartAsync(dataDir: dataDir, tokens: s_tokens))
             {
                 await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 64, "64 leaves");
@@ -160,7 +159,8 @@ public sealed class StakingApiTests
                 using var conflict = await appliance.Client.SendAsync(Post("/v1/security/proofs", "{\"tx_id\": \"tx-42\", \"value\": \"11\"}", SecurityToken));
                 Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
 
-                set = await services.GetRequiredService<ValidatorRegistry>().ActiveSetAsync();
+                var set = await services.GetRequiredService<ValidatorRegistry>().ActiveSetAsync();
+                Assert.Equal(set.Members, proof.ValidatorSet.Members); // the set drawn from is embedded
                 var ledger = services.GetRequiredService<AttestedConsumption>().Ledger;
                 var verifier = new SecurityProofVerifier(
                     SecurityPolicy.Default,
@@ -169,11 +169,11 @@ public sealed class StakingApiTests
                     PulseAttestation.VerifyInclusion,
                     (requestId, leaves) => ledger.FindAsync(ConsumptionKind.Attested, requestId, CancellationToken.None).GetAwaiter().GetResult() is { } record
                         && record.LeafIndexes.SequenceEqual(leaves));
-                var verdict = verifier.Verify(proof, set);
+                var verdict = verifier.Verify(proof);
                 Assert.True(verdict.IsValid, string.Join("; ", verdict.Failures));
 
                 var tampered = proof with { Validators = ["val-2"] };
-                Assert.False(verifier.Verify(tampered, set).IsValid);
+                Assert.Equal([SecurityProofCheck.Selection], verifier.Verify(tampered).Checks.Where(c => !c.Passed).Select(c => c.Name));
             }
 
             // The proof store is durable: after a restart (no validators registered any more) the tx id replays.
