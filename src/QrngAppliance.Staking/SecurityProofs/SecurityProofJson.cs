@@ -134,7 +134,14 @@ public static class SecurityProofJson
 
         var entropy = new EntropyConsumption(Str(consumption, "request_id"), Long(consumption, "bits"), leaves, Long(consumption, "tree_size"),
             Hex(consumption, "root"), pulse, consumedAt);
-        return new SecurityProof(version, Str(root, "tx_id"), value, state, Str(root, "cost_function"), tier, Int(root, "validators_required"),
+        // The selection seed frames the tx id with a u16 length; the service's own rule is far tighter (128).
+        var txId = Str(root, "tx_id");
+        if (txId.Length > ushort.MaxValue || !txId.All(c => c is > ' ' and <= '~'))
+        {
+            throw new FormatException("field 'tx_id' must be printable ASCII without spaces, at most 65535 characters");
+        }
+
+        return new SecurityProof(version, txId, value, state, Str(root, "cost_function"), tier, Int(root, "validators_required"),
             Long(root, "entropy_consumed"), [.. Arr(root, "validators").Select(v => StrValue(v, "validators"))], Hex(root, "validator_set_hash"),
             ReadValidatorSet(root), entropy);
     }

@@ -95,6 +95,7 @@ public sealed class SecurityProofJsonTests
     [InlineData("security_tier", "\"5\"", "unknown tier")]
     [InlineData("validator_set_hash", "\"zz\"", "must be hex")]
     [InlineData("entropy_consumed", "\"many\"", "must be a JSON number")]
+    [InlineData("tx_id", "\"tx 1\"", "field 'tx_id' must be printable ASCII without spaces")]
     public async Task A_malformed_field_is_named(string field, string json, string message)
     {
         var (_, proof) = await BobAsync();
