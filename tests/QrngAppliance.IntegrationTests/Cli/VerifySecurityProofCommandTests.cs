@@ -69,6 +69,12 @@ public sealed class VerifySecurityProofCommandTests(SecurityProofFiles files) : 
         { "cost-function", "tier-for-value" },
         { "request-id", "consumption" },
         { "root", "attestation" },
+        { "pulse-truncated", "attestation" },
+        { "pulse-garbage", "attestation" },
+        { "audit-path-node-short", "inclusion" },
+        { "audit-path-extra-node", "inclusion" },
+        { "leaf-index-huge", "inclusion" },
+        { "state", "tier-for-value" },
     };
 
     [Theory]
@@ -140,6 +146,14 @@ public sealed class VerifySecurityProofCommandTests(SecurityProofFiles files) : 
         Assert.Equal(SecurityProofFiles.TxId, result.GetProperty("tx_id").GetString());
         Assert.Equal(5, result.GetProperty("checks").GetArrayLength());
         Assert.All(result.GetProperty("checks").EnumerateArray(), c => Assert.True(c.GetProperty("ok").GetBoolean()));
+
+        var tampered = JsonNode.Parse(files.Proof)!;
+        Tamper(tampered, "validators");
+        var failed = await VerifyAsync(tampered.ToJsonString(), "--chain-info", Write("chain-info.json", files.ChainInfo), "--json");
+        var verdict = JsonDocument.Parse(failed.Out).RootElement;
+        Assert.Equal(ExitCodes.Failure, failed.Exit);
+        Assert.False(verdict.GetProperty("ok").GetBoolean());
+        Assert.Equal(["selection"], verdict.GetProperty("checks").EnumerateArray().Where(c => !c.GetProperty("ok").GetBoolean()).Select(c => c.GetProperty("check").GetString()));
     }
 
     [Fact]
@@ -183,6 +197,15 @@ public sealed class VerifySecurityProofCommandTests(SecurityProofFiles files) : 
             case "cost-function": proof["cost_function"] = "linear"; break;
             case "request-id": proof["consumption"]!["request_id"] = "security-proof:tx-other"; break;
             case "root": proof["consumption"]!["root"] = FlipHex((string)proof["consumption"]!["root"]!); break;
+            case "pulse-truncated":
+                var pulse = Convert.FromBase64String((string)proof["hardware_attestation"]!["pulse"]!);
+                proof["hardware_attestation"]!["pulse"] = Convert.ToBase64String(pulse[..(pulse.Length / 2)]);
+                break;
+            case "pulse-garbage": proof["hardware_attestation"]!["pulse"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(300)); break;
+            case "audit-path-node-short": proof["merkle_proof"]![0]!["audit_path"]![0] = "abcd"; break;
+            case "audit-path-extra-node": proof["merkle_proof"]![0]!["audit_path"]!.AsArray().Add(new string('0', 64)); break;
+            case "leaf-index-huge": proof["merkle_proof"]![0]!["leaf_index"] = long.MaxValue; break;
+            case "state": proof["state"] = "under-attack"; break;
             default: throw new ArgumentOutOfRangeException(nameof(field), field, null);
         }
     }
