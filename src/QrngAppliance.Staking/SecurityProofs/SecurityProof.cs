@@ -1,4 +1,5 @@
 using QrngAppliance.Staking.Escalation;
+using QrngAppliance.Staking.Selection;
 using QrngAppliance.Staking.Tiers;
 using QrngAppliance.Staking.Values;
 
@@ -10,7 +11,11 @@ namespace QrngAppliance.Staking.SecurityProofs;
 /// </summary>
 /// <param name="EntropyConsumed">Bits the quote required (the consumption may cover more, in whole leaves).</param>
 /// <param name="Validators">Selected validator ids, in draw order.</param>
-/// <param name="ValidatorSetHash">Hash of the <see cref="Selection.ValidatorSet"/> the validators were drawn from.</param>
+/// <param name="ValidatorSetHash">The hash the issuer recorded for the set the validators were drawn from (it seeds the selection).</param>
+/// <param name="ValidatorSet">
+/// That candidate set itself, embedded so anyone can redo the selection from the proof alone; a verifier checks that
+/// it hashes to <paramref name="ValidatorSetHash"/>.
+/// </param>
 /// <param name="Consumption">Leaves, inclusion proofs (the Merkle proof), signed pulse (the hardware attestation) and time.</param>
 public sealed record SecurityProof(
     int Version,
@@ -23,6 +28,7 @@ public sealed record SecurityProof(
     long EntropyConsumed,
     IReadOnlyList<string> Validators,
     byte[] ValidatorSetHash,
+    ValidatorSet ValidatorSet,
     EntropyConsumption Consumption)
 {
     public const int CurrentVersion = 1;

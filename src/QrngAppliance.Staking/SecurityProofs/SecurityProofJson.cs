@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using QrngAppliance.Staking.Attestation;
 using QrngAppliance.Staking.Escalation;
+using QrngAppliance.Staking.Registry;
 using QrngAppliance.Staking.Selection;
 using QrngAppliance.Staking.Tiers;
 using QrngAppliance.Staking.Values;
@@ -10,9 +11,9 @@ using QrngAppliance.Staking.Values;
 namespace QrngAppliance.Staking.SecurityProofs;
 
 /// <summary>
-/// The JSON form of a <see cref="SecurityProof"/> (API response and the file <c>qrng verify --proof</c> reads) and of a
-/// published <see cref="ValidatorSet"/>. Hashes and roots are lower-case hex, pulse and signature bytes base64,
-/// values and weights decimal strings (they exceed a JSON double). Reading is strict: a missing or malformed field
+/// The JSON form of a <see cref="SecurityProof"/> (API response, proof store, and the file <c>qrng verify --proof</c>
+/// reads). Hashes and roots are lower-case hex, pulse and signature bytes base64, values and stakes decimal strings
+/// (they exceed a JSON double). Reading is strict: a missing or malformed field
 /// is a <see cref="FormatException"/> naming it.
 /// </summary>
 public static class SecurityProofJson
@@ -39,6 +40,16 @@ public static class SecurityProofJson
 
             json.WriteEndArray();
             json.WriteString("validator_set_hash", Convert.ToHexStringLower(proof.ValidatorSetHash));
+            json.WriteStartArray("validator_set");
+            foreach (var member in proof.ValidatorSet.Members)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", member.Id);
+                json.WriteString("stake", member.Weight.ToString(CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteString("timestamp", proof.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
             json.WriteStartObject("consumption");
             json.WriteString("request_id", c.RequestId);
@@ -123,55 +134,71 @@ public static class SecurityProofJson
 
         var entropy = new EntropyConsumption(Str(consumption, "request_id"), Long(consumption, "bits"), leaves, Long(consumption, "tree_size"),
             Hex(consumption, "root"), pulse, consumedAt);
-        return new SecurityProof(version, Str(root, "tx_id"), value, state, Str(root, "cost_function"), tier, Int(root, "validators_required"),
+        // The selection seed frames the tx id with a u16 length; the service's own rule is far tighter (128).
+        var txId = Str(root, "tx_id");
+        if (txId.Length > ushort.MaxValue || !txId.All(c => c is > ' ' and <= '~'))
+        {
+            throw new FormatException("field 'tx_id' must be printable ASCII without spaces, at most 65535 characters");
+        }
+
+        return new SecurityProof(version, txId, value, state, Str(root, "cost_function"), tier, Int(root, "validators_required"),
             Long(root, "entropy_consumed"), [.. Arr(root, "validators").Select(v => StrValue(v, "validators"))], Hex(root, "validator_set_hash"),
-            entropy);
+            ReadValidatorSet(root), entropy);
     }
 
-    /// <summary><c>{"validators":[{"id":"…","weight":"…"}]}</c>, the form in which the appliance publishes its active set.</summary>
-    public static string WriteValidatorSet(ValidatorSet set)
+    /// <summary>
+    /// <c>validator_set</c>: <c>[{"id", "stake"}]</c> in the set's canonical order (ordinal by id, no repeats), each
+    /// stake a canonical decimal string in [1, 2^128 − 1]. Anything else is refused rather than normalised, so a proof
+    /// read back writes the same bytes.
+    /// </summary>
+    private static ValidatorSet ReadValidatorSet(JsonElement root)
     {
-        ArgumentNullException.ThrowIfNull(set);
-        return WriteObject(json =>
+        const string Name = "validator_set";
+        var members = new List<WeightedValidator>();
+        var index = 0;
+        foreach (var element in Arr(root, Name))
         {
-            json.WriteString("hash", Convert.ToHexStringLower(set.Hash));
-            json.WriteStartArray("validators");
-            foreach (var member in set.Members)
+            var at = $"{Name}[{index++}]";
+            if (element.ValueKind != JsonValueKind.Object)
             {
-                json.WriteStartObject();
-                json.WriteString("id", member.Id);
-                json.WriteString("weight", member.Weight.ToString(CultureInfo.InvariantCulture));
-                json.WriteEndObject();
+                throw new FormatException($"field '{at}' must be a JSON object {{\"id\": \"...\", \"stake\": \"N\"}}");
             }
 
-            json.WriteEndArray();
-        });
-    }
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name is not ("id" or "stake"))
+                {
+                    throw new FormatException($"field '{at}' has an unknown member '{property.Name}'");
+                }
+            }
 
-    /// <exception cref="FormatException">Malformed set, or its <c>hash</c> does not match its members.</exception>
-    public static ValidatorSet ReadValidatorSet(string text)
-    {
-        using var document = Parse(text, "validator set");
-        var members = Arr(document.RootElement, "validators").Select(v =>
-        {
-            var weight = Str(v, "weight");
-            return UInt128.TryParse(weight, NumberStyles.None, CultureInfo.InvariantCulture, out var w)
-                ? new WeightedValidator(Str(v, "id"), w)
-                : throw new FormatException($"validator set field 'weight': not an unsigned 128-bit integer '{weight}'");
-        });
-        ValidatorSet set;
-        try
-        {
-            set = new ValidatorSet(members);
-        }
-        catch (ArgumentException e)
-        {
-            throw new FormatException($"validator set: {e.Message}", e);
+            var id = element.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+            if (!ValidatorIds.IsValid(id))
+            {
+                throw new FormatException($"field '{at}.id' must be a validator id (1-{ValidatorIds.MaxLength} characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit)");
+            }
+
+            if (!element.TryGetProperty("stake", out var stakeElement) || stakeElement.ValueKind != JsonValueKind.String)
+            {
+                throw new FormatException($"field '{at}.stake' must be a JSON string of decimal digits (stakes exceed a JSON double)");
+            }
+
+            var text = stakeElement.GetString()!;
+            if (!UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var stake) || stake == UInt128.Zero
+                || stake.ToString(CultureInfo.InvariantCulture) != text)
+            {
+                throw new FormatException($"field '{at}.stake' must be a whole number from 1 to 2^128 - 1 without leading zeros, got '{text}'");
+            }
+
+            if (members.Count > 0 && string.CompareOrdinal(members[^1].Id, id) >= 0)
+            {
+                throw new FormatException($"field '{Name}' must be ordered by id (ordinal) without repeats: '{id}' follows '{members[^1].Id}'");
+            }
+
+            members.Add(new WeightedValidator(id!, stake));
         }
 
-        return set.Hash.AsSpan().SequenceEqual(Hex(document.RootElement, "hash"))
-            ? set
-            : throw new FormatException("validator set field 'hash' does not match its members");
+        return members.Count > 0 ? new ValidatorSet(members) : throw new FormatException($"field '{Name}' must list at least one validator");
     }
 
     private static string WriteObject(Action<Utf8JsonWriter> body)

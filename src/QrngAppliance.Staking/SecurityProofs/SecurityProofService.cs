@@ -58,12 +58,7 @@ public sealed class SecurityProofService
 
     public async Task<SecurityProof> IssueAsync(string txId, TransactionValue value, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(txId) || txId.Length > _options.MaxTxIdLength || !txId.All(c => c is > ' ' and <= '~'))
-        {
-            throw new SecurityProofException(SecurityProofErrorKind.Invalid,
-                $"tx_id must be 1-{_options.MaxTxIdLength} printable ASCII characters without spaces");
-        }
-
+        CheckTxId(txId);
         await _issuing.WaitAsync(cancellationToken);
         try
         {
@@ -101,7 +96,7 @@ public sealed class SecurityProofService
 
             var validators = StakeWeightedSelection.Select(set, quote.Validators, consumption.Pulse.Pulse, txId);
             var proof = new SecurityProof(SecurityProof.CurrentVersion, txId, value, quote.State, quote.CostFunction, quote.Tier,
-                quote.Validators, bits, validators, set.Hash, consumption);
+                quote.Validators, bits, validators, set.Hash, set, consumption);
             if (!await _store.TryAddAsync(proof, cancellationToken))
             {
                 throw new SecurityProofException(SecurityProofErrorKind.Conflict, $"tx_id {txId} was proven concurrently");
@@ -115,6 +110,23 @@ public sealed class SecurityProofService
         finally
         {
             _issuing.Release();
+        }
+    }
+
+    /// <summary><c>GET /v1/security/proofs/{tx_id}</c>: the proof issued for <paramref name="txId"/>, or null.</summary>
+    /// <exception cref="SecurityProofException">The tx id breaks the rule <see cref="IssueAsync"/> applies (Invalid).</exception>
+    public async Task<SecurityProof?> FindAsync(string txId, CancellationToken cancellationToken = default)
+    {
+        CheckTxId(txId);
+        return await _store.GetAsync(txId, cancellationToken);
+    }
+
+    private void CheckTxId(string? txId)
+    {
+        if (string.IsNullOrEmpty(txId) || txId.Length > _options.MaxTxIdLength || !txId.All(c => c is > ' ' and <= '~'))
+        {
+            throw new SecurityProofException(SecurityProofErrorKind.Invalid,
+                $"tx_id must be 1-{_options.MaxTxIdLength} printable ASCII characters without spaces");
         }
     }
 }

@@ -12,8 +12,9 @@ using QrngAppliance.Staking.Values;
 namespace QrngAppliance.Api;
 
 /// <summary>
-/// The staking API (docs/staking.md): <c>POST /v1/security/quote</c> and <c>GET /v1/security/state</c> are open;
-/// <c>POST /v1/security/proofs</c> needs <c>security:consume</c>, because it spends pool entropy once and for all.
+/// The staking API (docs/staking.md): <c>POST /v1/security/quote</c>, <c>GET /v1/security/state</c> and
+/// <c>GET /v1/security/proofs/{tx_id}</c> are open; <c>POST /v1/security/proofs</c> needs <c>security:consume</c>,
+/// because it spends pool entropy once and for all.
 /// </summary>
 public static class StakingEndpoints
 {
@@ -86,6 +87,21 @@ public static class StakingEndpoints
                     SecurityProofErrorKind.Conflict => Results.Json(new ApiError(e.Message), ApiJson.Options, statusCode: StatusCodes.Status409Conflict),
                     _ => Unavailable(context, e.Message),
                 };
+            }
+        });
+
+        // Open: a proof holds leaf hashes and audit paths, never entropy. A catch-all, so a tx id containing '/' is reachable.
+        app.MapGet("/v1/security/proofs/{**txId}", async (string? txId, SecurityProofService service, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return await service.FindAsync(txId ?? "", cancellationToken) is { } proof
+                    ? Results.Content(SecurityProofJson.Write(proof), "application/json")
+                    : ApiError.NotFound($"no security proof for tx_id '{txId}'");
+            }
+            catch (SecurityProofException e)
+            {
+                return ApiError.BadRequest(e.Message);
             }
         });
 

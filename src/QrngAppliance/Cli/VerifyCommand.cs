@@ -6,33 +6,43 @@ namespace QrngAppliance.Cli;
 
 /// <summary>
 /// <c>qrng verify --chain FILE</c> and/or <c>qrng verify --proof FILE</c>: offline checks of an exported pulse
-/// chain (see <see cref="ChainVerifyRunner"/>) and of a proof bundle (see <see cref="ProofBundleVerifier"/>).
+/// chain (see <see cref="ChainVerifyRunner"/>), of a proof bundle (see <see cref="ProofBundleVerifier"/>) and of a
+/// security proof (see <see cref="SecurityProofVerifyRunner"/>).
 /// </summary>
 public sealed class VerifyCommand : ICliCommand
 {
     public string Name => "verify";
 
-    public string Summary => "offline verification of pulse chains (signatures, links, precommitments) and proof bundles";
+    public string Summary => "offline verification of pulse chains (signatures, links, precommitments), proof bundles and security proofs";
 
     public string Usage =>
         """
         usage: qrng verify --chain FILE (--chain-info FILE | --keys FILE) [--json]
                qrng verify --proof FILE [--chain-info FILE | --keys FILE]
+               qrng verify --proof SECURITY-PROOF (--chain-info FILE | --keys FILE) [--config FILE] [--consumption FILE] [--json]
                qrng verify --chain FILE --proof FILE (--chain-info FILE | --keys FILE)
 
-          --chain FILE       pulses: the JSON array GET /v1/pulses?from=&to= serves, or a binary export (QRNG-PULSES)
-          --proof FILE       a proof bundle (POST /v1/entropy/attested or GET /v1/proofs/{request_id})
-          --chain-info FILE  the JSON GET /v1/chain-info serves: pins keys, appliance id, genesis (checks chain_info_hash)
-          --keys FILE        the JSON GET /v1/keys serves: keys only
-          --json             (chain) one JSON object: ok, pulses, first_seq, last_seq, rotations, or the failing seq and check
+          --chain FILE        pulses: the JSON array GET /v1/pulses?from=&to= serves, or a binary export (QRNG-PULSES)
+          --proof FILE        a proof bundle (POST /v1/entropy/attested or GET /v1/proofs/{request_id}), or a security
+                              proof (POST /v1/security/proofs or GET /v1/security/proofs/{tx_id}; has tx_id, security_tier)
+          --chain-info FILE   the JSON GET /v1/chain-info serves: pins keys, appliance id, genesis (checks chain_info_hash)
+          --keys FILE         the JSON GET /v1/keys serves: keys only
+          --config FILE       (security proof) the appliance's config file: its Staking section is the policy checked
+                              against (default: log2 cost, default state table)
+          --consumption FILE  (security proof) the bundle GET /v1/proofs/security-proof:{tx_id} serves: the ledger's
+                              record, which must bind the proof's leaves; without it the binding is the proof's own claim
+          --json              one JSON object: (chain) ok, pulses, first_seq, last_seq, rotations, or the failing seq and
+                              check; (security proof) ok, tx_id, checks [{check, ok, detail}]
 
-        A proof checked without --chain-info/--keys uses the bundle's own keys: that proves consistency, not who signed.
-        Exit 0 when every check passes, 1 at the first failing check (named), 2 on unreadable input or bad arguments.
+        A bundle checked without --chain-info/--keys uses the bundle's own keys: that proves consistency, not who signed.
+        A security proof prints one line per check (tier-for-value, consumption, attestation, inclusion, selection),
+        then ok; each failed check is "proof check failed: CHECK: reason".
+        Exit 0 when every check passes, 1 when a check fails (named), 2 on unreadable input or bad arguments.
         """;
 
     public IReadOnlyList<string> Flags { get; } = ["--json"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--chain", "--proof", "--chain-info", "--keys"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--chain", "--proof", "--chain-info", "--keys", "--config", "--consumption"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
@@ -51,6 +61,11 @@ public sealed class VerifyCommand : ICliCommand
             throw new UsageException("give at most one of --chain-info FILE or --keys FILE (the trust anchor)");
         }
 
+        if (proof is null && (args.Value("--config") ?? args.Value("--consumption")) is not null)
+        {
+            throw new UsageException("--config and --consumption apply only to a security proof given with --proof");
+        }
+
         if (chain is not null)
         {
             if (chainInfo is null && keys is null)
@@ -65,28 +80,32 @@ public sealed class VerifyCommand : ICliCommand
             }
         }
 
-        return await VerifyProofAsync(proof!, chainInfo ?? keys, context, cancellationToken);
+        return await VerifyProofAsync(args, proof!, chainInfo ?? keys, context, cancellationToken);
     }
 
-    private static async Task<int> VerifyProofAsync(string proofPath, string? anchorPath, CliContext context, CancellationToken cancellationToken)
+    private static async Task<int> VerifyProofAsync(CommandArgs args, string proofPath, string? anchorPath, CliContext context, CancellationToken cancellationToken)
     {
         var proofText = await ReadAsync("--proof", proofPath, cancellationToken);
+        var (configPath, consumptionPath) = (args.Value("--config"), args.Value("--consumption"));
+        if (SecurityProofVerifyRunner.IsSecurityProof(proofText))
+        {
+            // The security proof carries no keys of its own: its pulse signatures mean nothing without a pinned anchor.
+            var anchor = await ReadAnchorAsync(anchorPath ?? throw new UsageException(
+                "a security proof needs a trust anchor for its pulse signatures: --chain-info FILE or --keys FILE"), cancellationToken);
+            return await SecurityProofVerifyRunner.RunAsync(
+                proofText, anchor.Keys, anchor.ApplianceId, configPath, consumptionPath, args.Flag("--json"), context, cancellationToken);
+        }
+
+        if ((configPath ?? consumptionPath) is not null)
+        {
+            throw new UsageException("--config and --consumption apply only to a security proof (a proof with tx_id and security_tier)");
+        }
+
         IReadOnlyList<PulseKey>? keys = null;
         string? applianceId = null;
         if (anchorPath is not null)
         {
-            var infoText = await ReadAsync("--chain-info/--keys", anchorPath, cancellationToken);
-            try
-            {
-                // Both GET /v1/keys and GET /v1/chain-info carry appliance_id and a keys array.
-                using var info = JsonDocument.Parse(infoText);
-                keys = ProofBundleVerifier.ReadKeys(info.RootElement.GetProperty("keys"));
-                applianceId = info.RootElement.TryGetProperty("appliance_id", out var id) ? id.GetString() : null;
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
-            {
-                throw new UsageException($"{anchorPath}: not a keys or chain-info document ({e.Message})");
-            }
+            (keys, applianceId) = await ReadAnchorAsync(anchorPath, cancellationToken);
         }
 
         try
@@ -107,7 +126,24 @@ public sealed class VerifyCommand : ICliCommand
         }
     }
 
-    private static async Task<string> ReadAsync(string option, string path, CancellationToken cancellationToken)
+    /// <summary>Pinned keys and appliance id from a <c>GET /v1/chain-info</c> or <c>GET /v1/keys</c> document.</summary>
+    private static async Task<(IReadOnlyList<PulseKey> Keys, string? ApplianceId)> ReadAnchorAsync(string anchorPath, CancellationToken cancellationToken)
+    {
+        var infoText = await ReadAsync("--chain-info/--keys", anchorPath, cancellationToken);
+        try
+        {
+            // Both GET /v1/keys and GET /v1/chain-info carry appliance_id and a keys array.
+            using var info = JsonDocument.Parse(infoText);
+            var keys = ProofBundleVerifier.ReadKeys(info.RootElement.GetProperty("keys"));
+            return (keys, info.RootElement.TryGetProperty("appliance_id", out var id) ? id.GetString() : null);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new UsageException($"{anchorPath}: not a keys or chain-info document ({e.Message})");
+        }
+    }
+
+    internal static async Task<string> ReadAsync(string option, string path, CancellationToken cancellationToken)
     {
         try
         {

@@ -134,7 +134,6 @@ public sealed class StakingApiTests
         {
             string first;
             SecurityProof proof;
-            Staking.Selection.ValidatorSet set;
             await using (var appliance = await RunningAppliance.StartAsync(dataDir: dataDir, tokens: s_tokens))
             {
                 await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 64, "64 leaves");
@@ -156,11 +155,26 @@ public sealed class StakingApiTests
 
                 using var replay = await appliance.Client.SendAsync(Post("/v1/security/proofs", "{\"tx_id\": \"tx-42\", \"value\": \"10\"}", SecurityToken));
                 Assert.Equal(first, await replay.Content.ReadAsStringAsync());
+                Assert.Equal(first, await appliance.Client.GetStringAsync("/v1/security/proofs/tx-42")); // open: no token
+
+                using (var missing = await appliance.Client.GetAsync("/v1/security/proofs/tx-none"))
+                {
+                    Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+                    Assert.Contains("tx-none", await ErrorAsync(missing), StringComparison.Ordinal);
+                }
+
+                foreach (var bad in new[] { "/v1/security/proofs/" + new string('a', 129), "/v1/security/proofs/a%20b", "/v1/security/proofs/" })
+                {
+                    using var refused = await appliance.Client.GetAsync(bad);
+                    Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, bad);
+                    Assert.Contains("tx_id", await ErrorAsync(refused), StringComparison.Ordinal);
+                }
 
                 using var conflict = await appliance.Client.SendAsync(Post("/v1/security/proofs", "{\"tx_id\": \"tx-42\", \"value\": \"11\"}", SecurityToken));
                 Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
 
-                set = await services.GetRequiredService<ValidatorRegistry>().ActiveSetAsync();
+                var set = await services.GetRequiredService<ValidatorRegistry>().ActiveSetAsync();
+                Assert.Equal(set.Members, proof.ValidatorSet.Members); // the set drawn from is embedded
                 var ledger = services.GetRequiredService<AttestedConsumption>().Ledger;
                 var verifier = new SecurityProofVerifier(
                     SecurityPolicy.Default,
@@ -169,11 +183,11 @@ public sealed class StakingApiTests
                     PulseAttestation.VerifyInclusion,
                     (requestId, leaves) => ledger.FindAsync(ConsumptionKind.Attested, requestId, CancellationToken.None).GetAwaiter().GetResult() is { } record
                         && record.LeafIndexes.SequenceEqual(leaves));
-                var verdict = verifier.Verify(proof, set);
+                var verdict = verifier.Verify(proof);
                 Assert.True(verdict.IsValid, string.Join("; ", verdict.Failures));
 
                 var tampered = proof with { Validators = ["val-2"] };
-                Assert.False(verifier.Verify(tampered, set).IsValid);
+                Assert.Equal([SecurityProofCheck.Selection], verifier.Verify(tampered).Checks.Where(c => !c.Passed).Select(c => c.Name));
             }
 
             // The proof store is durable: after a restart (no validators registered any more) the tx id replays.
@@ -183,6 +197,7 @@ public sealed class StakingApiTests
                 var text = await replay.Content.ReadAsStringAsync();
                 Assert.True(replay.StatusCode == HttpStatusCode.OK, text);
                 Assert.Equal(first, text);
+                Assert.Equal(first, await restarted.Client.GetStringAsync("/v1/security/proofs/tx-42"));
             }
         }
         finally
@@ -254,7 +269,7 @@ public sealed class StakingApiTests
     }
 
     /// <summary>A registration staking the 16 leaves just below the pulse's tree size, attested by that pulse.</summary>
-    private static string RegistrationJson(string id, Proofs.Pulses.Pulse pulse)
+    internal static string RegistrationJson(string id, Proofs.Pulses.Pulse pulse)
     {
         var attestation = PulseAttestation.From(pulse);
         return JsonSerializer.Serialize(new Dictionary<string, object>
@@ -283,7 +298,7 @@ public sealed class StakingApiTests
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static HttpRequestMessage Post(string path, string json, string? token)
+    internal static HttpRequestMessage Post(string path, string json, string? token)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(json) };
         if (token is not null)

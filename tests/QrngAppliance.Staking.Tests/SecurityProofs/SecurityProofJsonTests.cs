@@ -7,33 +7,48 @@ namespace QrngAppliance.Staking.Tests.SecurityProofs;
 
 public sealed class SecurityProofJsonTests
 {
-    private static async Task<(ProofFixture F, SecurityProof Proof, ValidatorSet Set)> BobAsync()
+    private static async Task<(ProofFixture F, SecurityProof Proof)> BobAsync()
     {
         var f = await ProofFixture.CreateAsync();
-        var proof = await f.Service.IssueAsync("tx-bob", TransactionValue.Parse("1000000"));
-        return (f, proof, await f.Registry.Registry.ActiveSetAsync());
+        return (f, await f.Service.IssueAsync("tx-bob", TransactionValue.Parse("1000000")));
     }
 
     [Fact]
     public async Task A_proof_read_back_from_json_is_identical_and_verifies_offline()
     {
-        var (f, proof, set) = await BobAsync();
+        var (f, proof) = await BobAsync();
         var json = SecurityProofJson.Write(proof);
-        var setJson = SecurityProofJson.WriteValidatorSet(set);
 
         var read = SecurityProofJson.Read(json);
-        var readSet = SecurityProofJson.ReadValidatorSet(setJson);
 
         Assert.Equal(json, SecurityProofJson.Write(read));
         Assert.Equal(proof.Timestamp, read.Timestamp);
-        var verdict = f.Verifier.Verify(read, readSet);
+        Assert.Equal(proof.ValidatorSet.Members, read.ValidatorSet.Members);
+        var verdict = f.Verifier.Verify(read);
         Assert.True(verdict.IsValid, string.Join("; ", verdict.Failures));
+    }
+
+    [Fact]
+    public async Task The_embedded_validator_set_is_written_in_set_order_with_stakes_up_to_2_pow_128_minus_1_as_strings()
+    {
+        var (_, proof) = await BobAsync();
+        var set = new ValidatorSet([new WeightedValidator("zz-whale", UInt128.MaxValue), new WeightedValidator("a-minnow", 1), .. proof.ValidatorSet.Members]);
+        var json = SecurityProofJson.Write(proof with { ValidatorSet = set });
+
+        var members = JsonNode.Parse(json)!["validator_set"]!.AsArray();
+        var read = SecurityProofJson.Read(json);
+
+        Assert.Equal(set.Members.Select(m => m.Id), members.Select(m => (string)m!["id"]!));
+        Assert.Equal("1", (string)members[0]!["stake"]!);
+        Assert.Equal("340282366920938463463374607431768211455", (string)members[^1]!["stake"]!);
+        Assert.Equal(set.Hash, read.ValidatorSet.Hash);
+        Assert.Equal(json, SecurityProofJson.Write(read));
     }
 
     [Fact]
     public async Task The_json_carries_the_seeds_fields()
     {
-        var (_, proof, _) = await BobAsync();
+        var (_, proof) = await BobAsync();
 
         var node = JsonNode.Parse(SecurityProofJson.Write(proof))!;
 
@@ -49,11 +64,11 @@ public sealed class SecurityProofJsonTests
     [Fact]
     public async Task A_tier_edited_in_the_file_fails_verification()
     {
-        var (f, proof, set) = await BobAsync();
+        var (f, proof) = await BobAsync();
         var node = JsonNode.Parse(SecurityProofJson.Write(proof))!;
         node["security_tier"] = "EntropyEnhanced";
 
-        var verdict = f.Verifier.Verify(SecurityProofJson.Read(node.ToJsonString()), set);
+        var verdict = f.Verifier.Verify(SecurityProofJson.Read(node.ToJsonString()));
 
         Assert.False(verdict.IsValid);
     }
@@ -62,9 +77,10 @@ public sealed class SecurityProofJsonTests
     [InlineData("tx_id", "missing field 'tx_id'")]
     [InlineData("consumption", "missing field 'consumption'")]
     [InlineData("merkle_proof", "missing field 'merkle_proof'")]
+    [InlineData("validator_set", "missing field 'validator_set'")]
     public async Task A_missing_field_is_named(string field, string message)
     {
-        var (_, proof, _) = await BobAsync();
+        var (_, proof) = await BobAsync();
         var node = JsonNode.Parse(SecurityProofJson.Write(proof))!.AsObject();
         node.Remove(field);
 
@@ -79,9 +95,10 @@ public sealed class SecurityProofJsonTests
     [InlineData("security_tier", "\"5\"", "unknown tier")]
     [InlineData("validator_set_hash", "\"zz\"", "must be hex")]
     [InlineData("entropy_consumed", "\"many\"", "must be a JSON number")]
+    [InlineData("tx_id", "\"tx 1\"", "field 'tx_id' must be printable ASCII without spaces")]
     public async Task A_malformed_field_is_named(string field, string json, string message)
     {
-        var (_, proof, _) = await BobAsync();
+        var (_, proof) = await BobAsync();
         var node = JsonNode.Parse(SecurityProofJson.Write(proof))!.AsObject();
         node[field] = JsonNode.Parse(json);
 
@@ -98,16 +115,30 @@ public sealed class SecurityProofJsonTests
         Assert.Throws<FormatException>(() => SecurityProofJson.Read(text));
     }
 
-    [Fact]
-    public void A_validator_set_whose_hash_does_not_match_its_members_is_rejected()
+    [Theory]
+    [InlineData("{}", "field 'validator_set' must be a JSON array")]
+    [InlineData("[]", "field 'validator_set' must list at least one validator")]
+    [InlineData("[\"val-00\"]", "field 'validator_set[0]' must be a JSON object")]
+    [InlineData("[{\"stake\": \"5\"}]", "field 'validator_set[0].id' must be a validator id")]
+    [InlineData("[{\"id\": \"Val 1\", \"stake\": \"5\"}]", "field 'validator_set[0].id' must be a validator id")]
+    [InlineData("[{\"id\": \"a\"}]", "field 'validator_set[0].stake' must be a JSON string")]
+    [InlineData("[{\"id\": \"a\", \"stake\": 5}]", "field 'validator_set[0].stake' must be a JSON string")]
+    [InlineData("[{\"id\": \"a\", \"stake\": \"0\"}]", "from 1 to 2^128 - 1")]
+    [InlineData("[{\"id\": \"a\", \"stake\": \"-5\"}]", "from 1 to 2^128 - 1")]
+    [InlineData("[{\"id\": \"a\", \"stake\": \"1.5\"}]", "from 1 to 2^128 - 1")]
+    [InlineData("[{\"id\": \"a\", \"stake\": \"007\"}]", "without leading zeros, got '007'")]
+    [InlineData("[{\"id\": \"a\", \"stake\": \"340282366920938463463374607431768211456\"}]", "from 1 to 2^128 - 1")]
+    [InlineData("[{\"id\": \"a\", \"stake\": \"5\", \"weight\": \"5\"}]", "field 'validator_set[0]' has an unknown member 'weight'")]
+    [InlineData("[{\"id\": \"b\", \"stake\": \"5\"}, {\"id\": \"a\", \"stake\": \"5\"}]", "must be ordered by id (ordinal) without repeats: 'a' follows 'b'")]
+    [InlineData("[{\"id\": \"a\", \"stake\": \"5\"}, {\"id\": \"a\", \"stake\": \"6\"}]", "without repeats: 'a' follows 'a'")]
+    public async Task A_malformed_validator_set_is_refused_naming_the_member(string json, string message)
     {
-        var set = new ValidatorSet([new WeightedValidator("a", 5), new WeightedValidator("b", UInt128.MaxValue)]);
-        var node = JsonNode.Parse(SecurityProofJson.WriteValidatorSet(set))!;
-        node["validators"]![1]!["weight"] = "7";
+        var (_, proof) = await BobAsync();
+        var node = JsonNode.Parse(SecurityProofJson.Write(proof))!.AsObject();
+        node["validator_set"] = JsonNode.Parse(json);
 
-        var error = Assert.Throws<FormatException>(() => SecurityProofJson.ReadValidatorSet(node.ToJsonString()));
+        var error = Assert.Throws<FormatException>(() => SecurityProofJson.Read(node.ToJsonString()));
 
-        Assert.Contains("does not match", error.Message, StringComparison.Ordinal);
-        Assert.Equal(set.Hash, SecurityProofJson.ReadValidatorSet(SecurityProofJson.WriteValidatorSet(set)).Hash);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 }

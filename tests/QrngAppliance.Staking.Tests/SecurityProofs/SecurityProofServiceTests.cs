@@ -22,7 +22,7 @@ public sealed class SecurityProofServiceTests
         Assert.Equal(13, proof.Consumption.Leaves.Count); // ceil(3322 / 256) whole leaves
         Assert.Equal("security-proof:tx-alice", proof.Consumption.RequestId);
         Assert.Equal(f.Registry.Clock.GetUtcNow(), proof.Timestamp);
-        Assert.True(f.Verifier.Verify(proof, await f.Registry.Registry.ActiveSetAsync()).IsValid);
+        Assert.True(f.Verifier.Verify(proof).IsValid);
     }
 
     [Fact]
@@ -35,7 +35,10 @@ public sealed class SecurityProofServiceTests
         Assert.Equal(SecurityTier.QuantumSecured, proof.SecurityTier);
         Assert.Equal(15, proof.Validators.Distinct().Count());
         Assert.Equal(19932, proof.EntropyConsumed);
-        var verdict = f.Verifier.Verify(proof, await f.Registry.Registry.ActiveSetAsync());
+        var active = await f.Registry.Registry.ActiveSetAsync();
+        Assert.Equal(active.Members, proof.ValidatorSet.Members); // the set drawn from travels with the proof
+        Assert.Equal(active.Hash, proof.ValidatorSetHash);
+        var verdict = f.Verifier.Verify(proof);
         Assert.True(verdict.IsValid, string.Join("; ", verdict.Failures));
     }
 
@@ -50,7 +53,7 @@ public sealed class SecurityProofServiceTests
         Assert.Equal(NetworkSecurityState.UnderAttack, proof.State);
         Assert.Equal(15, proof.Validators.Count);
         Assert.Equal(3322 * 8, proof.EntropyConsumed);
-        Assert.True(f.Verifier.Verify(proof, await f.Registry.Registry.ActiveSetAsync()).IsValid);
+        Assert.True(f.Verifier.Verify(proof).IsValid);
     }
 
     [Fact]
