@@ -57,21 +57,7 @@ public static class SecurityProofJson
             json.WriteNumber("tree_size", c.TreeSize);
             json.WriteString("root", Convert.ToHexStringLower(c.Root));
             json.WriteEndObject();
-            json.WriteStartObject("hardware_attestation");
-            json.WriteString("appliance_id", c.Pulse.ApplianceId);
-            json.WriteBase64String("pulse", c.Pulse.Pulse);
-            json.WriteStartArray("signatures");
-            foreach (var s in c.Pulse.Signatures)
-            {
-                json.WriteStartObject();
-                json.WriteString("algorithm", s.Algorithm);
-                json.WriteString("key_id", s.KeyId);
-                json.WriteBase64String("signature", s.Signature);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+            HardwareAttestationJson.Write(json, "hardware_attestation", c.Pulse);
             json.WriteStartArray("merkle_proof");
             foreach (var leaf in c.Leaves)
             {

@@ -27,35 +27,7 @@ public static class ValidatorRecordJson
             json.WriteNumber("tree_size", record.EntropyStake.TreeSize);
             WriteLeaves(json, "leaf_indices", record.EntropyStake.LeafIndices);
             json.WriteEndObject();
-            json.WriteStartObject("attestation");
-            json.WriteString("appliance_id", record.Attestation.ApplianceId);
-            json.WriteBase64String("pulse", record.Attestation.Pulse);
-            json.WriteStartArray("signatures");
-            foreach (var s in record.Attestation.Signatures)
-            {
-                json.WriteStartObject();
-                json.WriteString("algorithm", s.Algorithm);
-                json.WriteString("key_id", s.KeyId);
-                json.WriteBase64String("signature", s.Signature);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            if (record.Attestation.Keys is { } keys)
-            {
-                json.WriteStartArray("keys");
-                foreach (var k in keys)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("algorithm", k.Algorithm);
-                    json.WriteBase64String("public_key", k.PublicKey);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-            }
-
-            json.WriteEndObject();
+            HardwareAttestationJson.Write(json, "attestation", record.Attestation);
             json.WriteString("status", record.Status.ToString());
             json.WriteNumber("registered_at_ms", record.RegisteredAt.ToUnixTimeMilliseconds());
             if (record.UnbondsAt is { } unbondsAt)

@@ -47,12 +47,12 @@ public sealed class SecurityProofFiles : IAsyncLifetime
         await using var appliance = await RunningAppliance.StartAsync(tokens: s_tokens);
         await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 64, "64 leaves");
         var latest = appliance.App.Services.GetRequiredService<PulseChain>().Latest!;
-        using (var registered = await appliance.Client.SendAsync(StakingApiTests.Post("/v1/validators", StakingApiTests.RegistrationJson("val-1", latest), StakeToken)))
+        using (var registered = await appliance.Client.SendAsync(StakingRequests.Post("/v1/validators", StakingApiTests.RegistrationJson("val-1", latest), StakeToken)))
         {
             Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
         }
 
-        using (var issued = await appliance.Client.SendAsync(StakingApiTests.Post("/v1/security/proofs", $"{{\"tx_id\": \"{TxId}\", \"value\": \"10\"}}", SecurityToken)))
+        using (var issued = await appliance.Client.SendAsync(StakingRequests.Post("/v1/security/proofs", $"{{\"tx_id\": \"{TxId}\", \"value\": \"10\"}}", SecurityToken)))
         {
             Proof = await issued.Content.ReadAsStringAsync();
             Assert.True(issued.StatusCode == HttpStatusCode.OK, Proof);

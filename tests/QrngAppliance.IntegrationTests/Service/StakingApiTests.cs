@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -269,45 +268,12 @@ public sealed class StakingApiTests
     }
 
     /// <summary>A registration staking the 16 leaves just below the pulse's tree size, attested by that pulse.</summary>
-    internal static string RegistrationJson(string id, Proofs.Pulses.Pulse pulse)
-    {
-        var attestation = PulseAttestation.From(pulse);
-        return JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["id"] = id,
-            ["token_stake"] = "1000",
-            ["entropy_stake"] = new Dictionary<string, object>
-            {
-                ["merkle_root"] = Convert.ToHexStringLower(pulse.Root),
-                ["tree_size"] = pulse.TreeSize,
-                ["leaf_indices"] = Enumerable.Range(0, 16).Select(i => pulse.TreeSize - 16 + i).ToArray(),
-            },
-            ["attestation"] = new Dictionary<string, object>
-            {
-                ["appliance_id"] = attestation.ApplianceId,
-                ["pulse"] = Convert.ToBase64String(attestation.Pulse),
-                ["signatures"] = attestation.Signatures.Select(s => new Dictionary<string, string>
-                {
-                    ["algorithm"] = s.Algorithm,
-                    ["key_id"] = s.KeyId,
-                    ["signature"] = Convert.ToBase64String(s.Signature),
-                }).ToArray(),
-            },
-        });
-    }
+    internal static string RegistrationJson(string id, Proofs.Pulses.Pulse pulse) =>
+        StakingRequests.RegistrationJson(id, pulse, pulse.TreeSize, pulse.Root, Enumerable.Range(0, 16).Select(i => pulse.TreeSize - 16 + i));
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    internal static HttpRequestMessage Post(string path, string json, string? token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(json) };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return request;
-    }
+    private static HttpRequestMessage Post(string path, string json, string? token) => StakingRequests.Post(path, json, token);
 
     private static async Task<string> ErrorAsync(HttpResponseMessage response)
     {

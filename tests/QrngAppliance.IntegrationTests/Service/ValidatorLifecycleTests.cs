@@ -1,12 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QrngAppliance.Api;
 using QrngAppliance.Configuration;
 using QrngAppliance.Pipeline;
-using QrngAppliance.Staking;
 using QrngAppliance.Staking.Ledger;
 using QrngAppliance.Storage.Consumption;
 
@@ -193,44 +190,12 @@ public sealed class ValidatorLifecycleTests
         RegistrationJson(appliance, id, stakeable.GetProperty("tree_size").GetInt64(), [.. stakeable.GetProperty("leaf_indices").EnumerateArray().Select(e => e.GetInt64())],
             attestedBy, keys);
 
-    /// <summary>
-    /// A registration of 1,000 tokens staking <paramref name="leaves"/> under the log root at <paramref name="treeSize"/>, attested by
-    /// the latest pulse of <paramref name="attestedBy"/> (default: the appliance itself), with <paramref name="keys"/> as its keys.
-    /// </summary>
+    /// <summary>A registration staking <paramref name="leaves"/> under the log root at <paramref name="treeSize"/>, attested by the latest pulse of <paramref name="attestedBy"/> (default: the appliance itself).</summary>
     private static string RegistrationJson(
-        RunningAppliance appliance, string id, long treeSize, IReadOnlyList<long> leaves, RunningAppliance? attestedBy = null, JsonElement? keys = null)
-    {
-        var pool = appliance.App.Services.GetRequiredService<AttestedPool>();
-        var attestation = PulseAttestation.From((attestedBy ?? appliance).App.Services.GetRequiredService<PulseChain>().Latest!);
-        var attestationJson = new Dictionary<string, object>
-        {
-            ["appliance_id"] = attestation.ApplianceId,
-            ["pulse"] = Convert.ToBase64String(attestation.Pulse),
-            ["signatures"] = attestation.Signatures.Select(s => new Dictionary<string, string>
-            {
-                ["algorithm"] = s.Algorithm,
-                ["key_id"] = s.KeyId,
-                ["signature"] = Convert.ToBase64String(s.Signature),
-            }).ToArray(),
-        };
-        if (keys is { } presented)
-        {
-            attestationJson["keys"] = presented;
-        }
-
-        return JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["id"] = id,
-            ["token_stake"] = "1000",
-            ["entropy_stake"] = new Dictionary<string, object>
-            {
-                ["merkle_root"] = Convert.ToHexStringLower(pool.Log.RootAt(treeSize)),
-                ["tree_size"] = treeSize,
-                ["leaf_indices"] = leaves.Take(16).ToArray(),
-            },
-            ["attestation"] = attestationJson,
-        });
-    }
+        RunningAppliance appliance, string id, long treeSize, IReadOnlyList<long> leaves, RunningAppliance? attestedBy = null, JsonElement? keys = null) =>
+        StakingRequests.RegistrationJson(
+            id, (attestedBy ?? appliance).App.Services.GetRequiredService<PulseChain>().Latest!, treeSize,
+            appliance.App.Services.GetRequiredService<AttestedPool>().Log.RootAt(treeSize), leaves, keys);
 
     private static async Task<JsonElement> ExpectAsync(RunningAppliance appliance, HttpRequestMessage request, HttpStatusCode expected)
     {
@@ -243,14 +208,5 @@ public sealed class ValidatorLifecycleTests
         }
     }
 
-    private static HttpRequestMessage Post(string path, string json, string? token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return request;
-    }
+    private static HttpRequestMessage Post(string path, string json, string? token) => StakingRequests.Post(path, json, token);
 }

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace QrngAppliance.Staking.Attestation;
+
+/// <summary>
+/// The one JSON shape of a <see cref="HardwareAttestation"/>, in security proofs and stored validator records:
+/// <c>{appliance_id, pulse (base64), signatures: [{algorithm, key_id, signature (base64)}], keys?: [{algorithm, public_key}]}</c>.
+/// </summary>
+public static class HardwareAttestationJson
+{
+    public static void Write(Utf8JsonWriter json, string propertyName, HardwareAttestation attestation)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(attestation);
+        json.WriteStartObject(propertyName);
+        json.WriteString("appliance_id", attestation.ApplianceId);
+        json.WriteBase64String("pulse", attestation.Pulse);
+        json.WriteStartArray("signatures");
+        foreach (var s in attestation.Signatures)
+        {
+            json.WriteStartObject();
+            json.WriteString("algorithm", s.Algorithm);
+            json.WriteString("key_id", s.KeyId);
+            json.WriteBase64String("signature", s.Signature);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (attestation.Keys is { } keys)
+        {
+            json.WriteStartArray("keys");
+            foreach (var k in keys)
+            {
+                json.WriteStartObject();
+                json.WriteString("algorithm", k.Algorithm);
+                json.WriteBase64String("public_key", k.PublicKey);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+}
