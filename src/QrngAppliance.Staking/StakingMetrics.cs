@@ -14,18 +14,24 @@ public sealed class StakingMetrics : IDisposable
     private readonly Counter<long> _proofs;
     private readonly Counter<long> _bits;
 
-    public StakingMetrics(EntropyPriceSignal price, NetworkSecurityMonitor monitor)
+    /// <param name="scope">
+    /// The meter's <see cref="Meter.Scope"/>: an exporter serving several appliances in one process tells their
+    /// meters apart by it.
+    /// </param>
+    public StakingMetrics(EntropyPriceSignal price, NetworkSecurityMonitor monitor, object? scope = null)
     {
         ArgumentNullException.ThrowIfNull(price);
         ArgumentNullException.ThrowIfNull(monitor);
-        _meter = new Meter(MeterName);
+        _meter = new Meter(new MeterOptions(MeterName) { Scope = scope });
         _meter.CreateObservableGauge("qrng_entropy_price_ratio", () => (double)price.Current().Index, unit: "1",
             description: "Entropy price index: ((available + recent demand) / available)^2, capped; 1 = idle full pool.");
-        _meter.CreateObservableGauge("qrng_security_state", () => (int)monitor.State, unit: "1",
+        // Units in braces are annotations the Prometheus exporter drops: a state code is not a "_ratio", and the
+        // bits counter must not become "_bits_bit_total".
+        _meter.CreateObservableGauge("qrng_security_state", () => (int)monitor.State, unit: "{state}",
             description: "Network security state in force: 0 Peaceful, 1 Elevated, 2 Critical, 3 UnderAttack.");
-        _proofs = _meter.CreateCounter<long>("qrng_security_proofs_total", unit: "1",
+        _proofs = _meter.CreateCounter<long>("qrng_security_proofs_total", unit: "{proof}",
             description: "Security proofs issued (replays not counted).");
-        _bits = _meter.CreateCounter<long>("qrng_security_entropy_consumed_bits_total", unit: "bit",
+        _bits = _meter.CreateCounter<long>("qrng_security_entropy_consumed_bits_total", unit: "{bit}",
             description: "Entropy bits consumed for security proofs.");
     }
 
