@@ -70,6 +70,7 @@ public static class ApplianceHost
         // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way.
         var drbg = new PooledCtrDrbg(consumption.TakeReseedBlock, time);
         var securityProofs = await SqliteSecurityProofStore.OpenAsync(journal.Path, cancellationToken);
+        var securityAudit = SqliteSecurityStateAuditLog.Open(journal.Path);
 
         var services = builder.Services;
         services.AddSingleton<IApplianceJournal>(journal);
@@ -89,7 +90,7 @@ public static class ApplianceHost
         services.AddSingleton(consumption);
         services.AddSingleton(new BearerTokens(options.Tokens));
         services.AddSingleton(Options.Create(options));
-        services.AddStaking(options.Staking.BuildPolicy(), consumption, chain, securityProofs, time);
+        services.AddStaking(options.Staking.BuildPolicy(), consumption, chain, securityProofs, time, securityAudit, new AttestedPoolDepth(pool), metrics);
         foreach (var definition in definitions)
         {
             var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
@@ -102,6 +103,9 @@ public static class ApplianceHost
 
         services.AddSingleton<IHostedService>(sp => new PulseService(
             chain, metrics, TimeSpan.FromSeconds(options.PulsePeriodSeconds), time, sp.GetRequiredService<ILogger<PulseService>>()));
+        services.AddSingleton<IHostedService>(sp => new SecurityStateEvaluator(
+            sp.GetRequiredService<Staking.Escalation.NetworkSecurityMonitor>(), TimeSpan.FromSeconds(options.PulsePeriodSeconds), time,
+            sp.GetRequiredService<ILogger<SecurityStateEvaluator>>()));
 
         // Last, so callers (tests, embedders) can replace any registration above.
         configure?.Invoke(builder);
@@ -116,6 +120,8 @@ public static class ApplianceHost
         app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => ledger.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => securityProofs.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<StakingMetrics>().Dispose());
+        app.Lifetime.ApplicationStopped.Register(securityAudit.Dispose);
         return app;
     }
 }
