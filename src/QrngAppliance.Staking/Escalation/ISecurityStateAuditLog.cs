@@ -13,4 +13,10 @@ public interface ISecurityStateAuditLog
     /// reinstates an override that was in force when the process stopped.
     /// </summary>
     SecurityStateAuditEntry? LastOverrideEntry();
+
+    /// <summary>
+    /// The newest automatic transition, or null: a monitor built over a durable log resumes that state, so a restart
+    /// never sheds an escalation (it calms down through the usual dwell instead).
+    /// </summary>
+    SecurityStateAuditEntry? LastTransition();
 }

@@ -39,4 +39,12 @@ public sealed class InMemorySecurityStateAuditLog : ISecurityStateAuditLog
             return _entries.LastOrDefault(e => e.Action != SecurityStateAuditAction.Transition);
         }
     }
+
+    public SecurityStateAuditEntry? LastTransition()
+    {
+        lock (_lock)
+        {
+            return _entries.LastOrDefault(e => e.Action == SecurityStateAuditAction.Transition);
+        }
+    }
 }

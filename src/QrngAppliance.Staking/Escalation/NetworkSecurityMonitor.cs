@@ -45,6 +45,14 @@ public sealed class NetworkSecurityMonitor
         _time = time;
         _audit = audit;
         _since = time.GetUtcNow();
+        // The automatic state survives a restart too: the causes are gone, so it steps down through the calm period
+        // like any other de-escalation, and a restart is no way to shed an escalation at once.
+        if (audit.LastTransition() is { } last)
+        {
+            _automatic = last.To;
+            _since = last.Time;
+        }
+
         // An override survives a restart: the set entry holds all of it. If it lapsed while the process was down,
         // the first evaluation audits the expiry at its Until time.
         _override = OverrideFrom(audit.LastOverrideEntry());

@@ -7,7 +7,7 @@ namespace QrngAppliance.Staking;
 /// <summary>
 /// The security-state audit trail in the appliance's SQLite file (its own connection; WAL with synchronous=FULL
 /// like the consumption ledger, so an answered override survives power loss). Append-only; the monitor reinstates
-/// an override after a restart from <see cref="LastOverrideEntry"/>.
+/// an override and the automatic state after a restart from <see cref="LastOverrideEntry"/> and <see cref="LastTransition"/>.
 /// </summary>
 /// <remarks>
 /// The interface is synchronous because <see cref="NetworkSecurityMonitor"/> appends under its own lock; entries are
@@ -91,6 +91,10 @@ public sealed class SqliteSecurityStateAuditLog : ISecurityStateAuditLog, IDispo
 
     public SecurityStateAuditEntry? LastOverrideEntry() =>
         Query($"SELECT {Columns} FROM security_state_audit WHERE action <> $transition ORDER BY seq DESC LIMIT 1",
+            ("$transition", nameof(SecurityStateAuditAction.Transition))) is [var last] ? last : null;
+
+    public SecurityStateAuditEntry? LastTransition() =>
+        Query($"SELECT {Columns} FROM security_state_audit WHERE action = $transition ORDER BY seq DESC LIMIT 1",
             ("$transition", nameof(SecurityStateAuditAction.Transition))) is [var last] ? last : null;
 
     private List<SecurityStateAuditEntry> Query(string sql, (string Name, object Value) parameter)

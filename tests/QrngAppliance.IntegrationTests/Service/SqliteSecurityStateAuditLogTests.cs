@@ -54,16 +54,18 @@ public sealed class SqliteSecurityStateAuditLogTests : IDisposable
     }
 
     [Fact]
-    public void The_last_override_entry_skips_later_automatic_transitions()
+    public void The_last_override_entry_and_the_last_transition_are_found_among_each_other()
     {
         using var log = SqliteSecurityStateAuditLog.Open(DbPath);
         var t = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.Null(log.LastOverrideEntry());
+        Assert.Null(log.LastTransition());
         log.Append(new(t, NetworkSecurityState.Peaceful, NetworkSecurityState.Critical, "operator:a", "override set: x", SecurityStateAuditAction.OverrideSet));
         log.Append(new(t.AddSeconds(1), NetworkSecurityState.Critical, NetworkSecurityState.Peaceful, "operator:b", "override cleared: y", SecurityStateAuditAction.OverrideCleared));
         log.Append(new(t.AddSeconds(2), NetworkSecurityState.Peaceful, NetworkSecurityState.Elevated, "auto", "escalated"));
 
         Assert.Equal(SecurityStateAuditAction.OverrideCleared, log.LastOverrideEntry()?.Action);
+        Assert.Equal(("auto", NetworkSecurityState.Elevated), (log.LastTransition()?.Actor, log.LastTransition()?.To));
     }
 
     [Fact]

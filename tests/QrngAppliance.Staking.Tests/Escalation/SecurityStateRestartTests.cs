@@ -71,6 +71,19 @@ public sealed class SecurityStateRestartTests
     }
 
     [Fact]
+    public void An_escalation_survives_a_restart_and_then_calms_down_one_state_per_calm_period()
+    {
+        Restart().RecordAttackSignal(new AttackSignal("ids", ThreatLevel.High, "equivocation"));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        var restarted = Restart();
+        Assert.Equal(NetworkSecurityState.UnderAttack, restarted.State);
+        _clock.Advance(EscalationOptions.Default.CalmPeriod);
+        Assert.Equal(NetworkSecurityState.Critical, restarted.State);
+        Assert.Equal(("auto", NetworkSecurityState.UnderAttack), (_audit.Entries()[^1].Actor, _audit.Entries()[^1].From));
+    }
+
+    [Fact]
     public void Recent_returns_the_newest_entries_oldest_first()
     {
         var monitor = Restart();
