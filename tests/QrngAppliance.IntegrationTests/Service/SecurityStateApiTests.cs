@@ -3,10 +3,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using QrngAppliance.Api;
+using Microsoft.Extensions.DependencyInjection;
 using QrngAppliance.Configuration;
 using QrngAppliance.IntegrationTests.Metrics;
 using QrngAppliance.IntegrationTests.Support;
+using QrngAppliance.Pipeline;
 
 namespace QrngAppliance.IntegrationTests.Service;
 
@@ -16,12 +19,14 @@ public sealed class SecurityStateApiTests
     private const string AdminToken = "qrng_test-security-admin-token-0123456789";
     private const string StakeToken = "qrng_test-security-stake-token-0123456789";
     private const string EntropyToken = "qrng_test-security-entropy-token-0123456789";
+    private const string ProofToken = "qrng_test-security-proof-token-0123456789";
 
     private static readonly IReadOnlyList<TokenOptions> s_tokens =
     [
         new TokenOptions { Name = "ops-alice", Sha256 = BearerTokens.HashOf(AdminToken), Scopes = [ValidatorEndpoints.AdminScope] },
         new TokenOptions { Name = "staker", Sha256 = BearerTokens.HashOf(StakeToken), Scopes = [ValidatorEndpoints.StakeWriteScope] },
         new TokenOptions { Name = "entropy", Sha256 = BearerTokens.HashOf(EntropyToken), Scopes = [BearerTokens.ConsumeScope] },
+        new TokenOptions { Name = "prover", Sha256 = BearerTokens.HashOf(ProofToken), Scopes = [StakingEndpoints.SecurityConsumeScope] },
     ];
 
     [Fact]
@@ -177,8 +182,25 @@ public sealed class SecurityStateApiTests
         Assert.Contains("qrng_security_state 0\n", text, StringComparison.Ordinal);
         Assert.Contains("qrng_security_proofs_total 0\n", text, StringComparison.Ordinal);
 
+        // One proof for value 10: 3,322 bits = 416 bytes, counted once (a replay is not), and it is demand on the pool.
+        await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 64, "64 leaves");
+        var latest = appliance.App.Services.GetRequiredService<PulseChain>().Latest!;
+        await SendJsonAsync(appliance.Client, HttpMethod.Post, "/v1/validators", StakingApiTests.RegistrationJson("val-m", latest), StakeToken, HttpStatusCode.Created);
+        for (var i = 0; i < 2; i++)
+        {
+            await SendJsonAsync(appliance.Client, HttpMethod.Post, "/v1/security/proofs", "{\"tx_id\": \"tx-m\", \"value\": \"10\"}", ProofToken);
+        }
+
+        text = await appliance.Client.GetStringAsync("/metrics");
+        Assert.Contains("qrng_security_proofs_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("qrng_security_entropy_consumed_bytes_total 416\n", text, StringComparison.Ordinal);
+        Assert.Equal(3322, (await appliance.GetJsonAsync("/v1/security/price")).GetProperty("recent_demand_bits").GetInt64());
+
         await SendJsonAsync(appliance.Client, HttpMethod.Put, "/v1/security/state/override", """{"state": "under-attack", "reason": "metrics"}""", AdminToken);
-        Assert.Contains("qrng_security_state 3\n", await appliance.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        text = await appliance.Client.GetStringAsync("/metrics");
+        Assert.Contains("qrng_security_state 3\n", text, StringComparison.Ordinal);
+        var ratio = Regex.Match(text, @"(?m)^qrng_entropy_price_ratio (\S+)$").Groups[1].Value;
+        Assert.True(double.Parse(ratio, CultureInfo.InvariantCulture) > 1, $"price ratio {ratio} after 3,322 bits of demand");
     }
 
     [Fact]
@@ -284,11 +306,11 @@ public sealed class SecurityStateApiTests
         return text;
     }
 
-    private static async Task<JsonElement> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body, string? token)
+    private static async Task<JsonElement> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body, string? token, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await client.SendAsync(Request(method, path, body, token));
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {path}: {response.StatusCode} {text}");
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 

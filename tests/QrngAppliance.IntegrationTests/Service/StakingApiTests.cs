@@ -254,7 +254,7 @@ public sealed class StakingApiTests
     }
 
     /// <summary>A registration staking the 16 leaves just below the pulse's tree size, attested by that pulse.</summary>
-    private static string RegistrationJson(string id, Proofs.Pulses.Pulse pulse)
+    internal static string RegistrationJson(string id, Proofs.Pulses.Pulse pulse)
     {
         var attestation = PulseAttestation.From(pulse);
         return JsonSerializer.Serialize(new Dictionary<string, object>
