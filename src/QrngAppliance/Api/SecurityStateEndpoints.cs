@@ -239,10 +239,11 @@ public static class SecurityStateEndpoints
             return required ? ApiError.BadRequest($"'{name}' is required: an ISO 8601 time such as 2026-01-01T12:00:00Z") : null;
         }
 
+        // A date alone or a time without an offset would silently mean the server's local time.
         if (element.ValueKind != JsonValueKind.String || !element.TryGetDateTimeOffset(out var parsed)
-            || !element.GetString()!.Contains('T', StringComparison.Ordinal))
+            || element.GetString()!.Split('T') is not [_, var clock] || !(clock.EndsWith('Z') || clock.Contains('+', StringComparison.Ordinal) || clock.Contains('-', StringComparison.Ordinal)))
         {
-            return ApiError.BadRequest($"'{name}' must be an ISO 8601 time such as 2026-01-01T12:00:00Z");
+            return ApiError.BadRequest($"'{name}' must be an ISO 8601 time with an offset, such as 2026-01-01T12:00:00Z");
         }
 
         if (parsed - now > MaxHorizon || now - parsed > MaxHorizon)

@@ -11,19 +11,20 @@ public sealed partial class SecurityStateEvaluator(NetworkSecurityMonitor monito
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(period, time);
-        var last = monitor.Evaluate().State;
+        NetworkSecurityState? last = null;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            do
             {
                 try
                 {
                     var state = monitor.Evaluate().State;
-                    if (state != last)
+                    if (last is { } previous && state != previous)
                     {
-                        LogStateChanged(last, state);
-                        last = state;
+                        LogStateChanged(previous, state);
                     }
+
+                    last = state;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -31,6 +32,7 @@ public sealed partial class SecurityStateEvaluator(NetworkSecurityMonitor monito
                     LogEvaluationFailed(e.Message);
                 }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -240,6 +240,8 @@ public sealed class SecurityStateApiTests
             ($$"""{"state": "critical", "reason": "x", "until": "{{now.AddMinutes(-5):O}}"}""", "until"),
             ($$"""{"state": "critical", "reason": "x", "until": "{{now.AddYears(30):O}}"}""", "until"),
             ("""{"state": "critical", "reason": "x", "until": "tomorrow"}""", "until"),
+            ($$"""{"state": "critical", "reason": "x", "until": "{{now.AddHours(1):yyyy-MM-ddTHH:mm:ss}}"}""", "until"),
+            ($$"""{"state": "critical", "reason": "x", "until": "{{now.AddDays(1):yyyy-MM-dd}}"}""", "until"),
             ("""{"state": "critical", "reason": "x", "until": 1767225600}""", "until"),
             ("not json", "JSON object"),
             ("[1, 2]", "JSON object"),
