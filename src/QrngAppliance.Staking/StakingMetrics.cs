@@ -12,27 +12,36 @@ public sealed class StakingMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly Counter<long> _proofs;
-    private readonly Counter<long> _bits;
+    private readonly Counter<long> _bytes;
 
-    public StakingMetrics(EntropyPriceSignal price, NetworkSecurityMonitor monitor)
+    /// <param name="scope">
+    /// The meter's <see cref="Meter.Scope"/>: an exporter serving several appliances in one process tells their
+    /// meters apart by it.
+    /// </param>
+    public StakingMetrics(EntropyPriceSignal price, NetworkSecurityMonitor monitor, object? scope = null)
     {
         ArgumentNullException.ThrowIfNull(price);
         ArgumentNullException.ThrowIfNull(monitor);
-        _meter = new Meter(MeterName);
+        _meter = new Meter(new MeterOptions(MeterName) { Scope = scope });
         _meter.CreateObservableGauge("qrng_entropy_price_ratio", () => (double)price.Current().Index, unit: "1",
             description: "Entropy price index: ((available + recent demand) / available)^2, capped; 1 = idle full pool.");
-        _meter.CreateObservableGauge("qrng_security_state", () => (int)monitor.State, unit: "1",
+        // Units in braces are annotations the Prometheus exporter drops, so a state code does not become "_ratio".
+        _meter.CreateObservableGauge("qrng_security_state", () => (int)monitor.State, unit: "{state}",
             description: "Network security state in force: 0 Peaceful, 1 Elevated, 2 Critical, 3 UnderAttack.");
-        _proofs = _meter.CreateCounter<long>("qrng_security_proofs_total", unit: "1",
+        _proofs = _meter.CreateCounter<long>("qrng_security_proofs_total", unit: "{proof}",
             description: "Security proofs issued (replays not counted).");
-        _bits = _meter.CreateCounter<long>("qrng_security_entropy_consumed_bits_total", unit: "bit",
-            description: "Entropy bits consumed for security proofs.");
+        // Bytes, not bits: Prometheus base units only (promtool: use base unit "bytes" instead of "bits"; OPERATIONS.md).
+        _bytes = _meter.CreateCounter<long>("qrng_security_entropy_consumed_bytes_total", unit: "By",
+            description: "Entropy consumed for security proofs, in bytes (each proof's entropy_consumed bits, rounded up to whole bytes).");
+        // Zero now, so a scrape shows both counters from the start (rate() and absent() need the series).
+        _proofs.Add(0);
+        _bytes.Add(0);
     }
 
     internal void ProofIssued(long bits)
     {
         _proofs.Add(1);
-        _bits.Add(bits);
+        _bytes.Add((bits + 7) / 8);
     }
 
     public void Dispose() => _meter.Dispose();

@@ -78,6 +78,7 @@ public static class ApplianceHost
         var validatorRegistry = new ValidatorRegistry(
             validators, stakeLedger, PulseAttestation.ApplianceVerifier(chain.ApplianceId, () => chain.ChainInfo.Keys, options.Staking.BuildTrustedKeyIds()),
             registryOptions, time);
+        var securityAudit = SqliteSecurityStateAuditLog.Open(journal.Path);
 
         var services = builder.Services;
         services.AddSingleton<IApplianceJournal>(journal);
@@ -97,7 +98,7 @@ public static class ApplianceHost
         services.AddSingleton(consumption);
         services.AddSingleton(new BearerTokens(options.Tokens));
         services.AddSingleton(Options.Create(options));
-        services.AddStaking(options.Staking.BuildPolicy(), consumption, validatorRegistry, securityProofs, time);
+        services.AddStaking(options.Staking.BuildPolicy(), consumption, validatorRegistry, securityProofs, time, securityAudit, new AttestedPoolDepth(pool), metrics);
         services.AddSingleton(validators);
         services.AddSingleton<IEntropyLeafLedger>(stakeLedger);
         services.AddSingleton<IHostedService>(sp => new UnbondingService(
@@ -114,6 +115,9 @@ public static class ApplianceHost
 
         services.AddSingleton<IHostedService>(sp => new PulseService(
             chain, metrics, TimeSpan.FromSeconds(options.PulsePeriodSeconds), time, sp.GetRequiredService<ILogger<PulseService>>()));
+        services.AddSingleton<IHostedService>(sp => new SecurityStateEvaluator(
+            sp.GetRequiredService<Staking.Escalation.NetworkSecurityMonitor>(), TimeSpan.FromSeconds(options.PulsePeriodSeconds), time,
+            sp.GetRequiredService<ILogger<SecurityStateEvaluator>>()));
 
         // Last, so callers (tests, embedders) can replace any registration above.
         configure?.Invoke(builder);
@@ -129,6 +133,8 @@ public static class ApplianceHost
         app.Lifetime.ApplicationStopped.Register(() => ledger.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => securityProofs.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => validators.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<StakingMetrics>().Dispose());
+        app.Lifetime.ApplicationStopped.Register(securityAudit.Dispose);
         return app;
     }
 }

@@ -18,6 +18,8 @@ namespace QrngAppliance.Staking.Escalation;
 public sealed class NetworkSecurityMonitor
 {
     private const string AutoActor = "auto";
+    private const string OperatorPrefix = "operator:";
+    private const string OverrideSetPrefix = "override set: ";
 
     private readonly EscalationOptions _options;
     private readonly TimeProvider _time;
@@ -43,6 +45,17 @@ public sealed class NetworkSecurityMonitor
         _time = time;
         _audit = audit;
         _since = time.GetUtcNow();
+        // The automatic state survives a restart too: the causes are gone, so it steps down through the calm period
+        // like any other de-escalation, and a restart is no way to shed an escalation at once.
+        if (audit.LastTransition() is { } last)
+        {
+            _automatic = last.To;
+            _since = last.Time;
+        }
+
+        // An override survives a restart: the set entry holds all of it. If it lapsed while the process was down,
+        // the first evaluation audits the expiry at its Until time.
+        _override = OverrideFrom(audit.LastOverrideEntry());
     }
 
     /// <summary>The state in force now (re-evaluated).</summary>
@@ -103,7 +116,7 @@ public sealed class NetworkSecurityMonitor
 
             var before = EvaluateLocked().State;
             _override = new SecurityStateOverride(state, operatorName, reason, now, until);
-            _audit.Append(new(now, before, state, "operator:" + operatorName, $"override set: {reason}"));
+            _audit.Append(new(now, before, state, OperatorPrefix + operatorName, OverrideSetPrefix + reason, SecurityStateAuditAction.OverrideSet, until));
             return EvaluateLocked();
         }
     }
@@ -119,7 +132,8 @@ public sealed class NetworkSecurityMonitor
             if (_override is not null)
             {
                 _override = null;
-                _audit.Append(new(_time.GetUtcNow(), snapshot.State, _automatic, "operator:" + operatorName, $"override cleared: {reason}"));
+                _audit.Append(new(_time.GetUtcNow(), snapshot.State, _automatic, OperatorPrefix + operatorName, $"override cleared: {reason}",
+                    SecurityStateAuditAction.OverrideCleared));
             }
 
             return EvaluateLocked();
@@ -192,7 +206,8 @@ public sealed class NetworkSecurityMonitor
         _attacks.RemoveAll(a => now - a.At >= _options.AttackSignalLifetime);
         if (_override?.Until is { } until && until <= now)
         {
-            _audit.Append(new(until, _override.State, _automatic, "operator:" + _override.Operator, "override expired"));
+            _audit.Append(new(until, _override.State, _automatic, OperatorPrefix + _override.Operator, "override expired",
+                SecurityStateAuditAction.OverrideExpired));
             _override = null;
         }
     }
@@ -231,6 +246,16 @@ public sealed class NetworkSecurityMonitor
 
         return (target, causes);
     }
+
+    private static SecurityStateOverride? OverrideFrom(SecurityStateAuditEntry? entry) =>
+        entry is { Action: SecurityStateAuditAction.OverrideSet }
+            ? new SecurityStateOverride(
+                entry.To,
+                entry.Actor.StartsWith(OperatorPrefix, StringComparison.Ordinal) ? entry.Actor[OperatorPrefix.Length..] : entry.Actor,
+                entry.Reason.StartsWith(OverrideSetPrefix, StringComparison.Ordinal) ? entry.Reason[OverrideSetPrefix.Length..] : entry.Reason,
+                entry.Time,
+                entry.Until)
+            : null;
 
     private static NetworkSecurityState Max(NetworkSecurityState a, NetworkSecurityState b) => a >= b ? a : b;
 }

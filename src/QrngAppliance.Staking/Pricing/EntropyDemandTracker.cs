@@ -1,8 +1,11 @@
 namespace QrngAppliance.Staking.Pricing;
 
-/// <summary>Bits consumed for security proofs within a sliding window: the "recent demand" of the price signal.</summary>
+/// <summary>Bits consumed from the pool within a sliding window: the "recent demand" of the price signal.</summary>
 public sealed class EntropyDemandTracker
 {
+    /// <summary>The documented window (docs/staking.md, "Entropy price signal").</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(60);
+
     private readonly Queue<(DateTimeOffset At, long Bits)> _events = new();
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();

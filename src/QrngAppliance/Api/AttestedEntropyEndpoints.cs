@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using QrngAppliance.Pipeline;
+using QrngAppliance.Staking;
+using QrngAppliance.Staking.Pricing;
 using QrngAppliance.Storage.Consumption;
 
 namespace QrngAppliance.Api;
@@ -20,7 +22,7 @@ public static partial class AttestedEntropyEndpoints
 
     public static void MapAttestedEntropyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/entropy/attested", async (HttpContext context, BearerTokens tokens, AttestedConsumption consumption, PulseChain chain, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/entropy/attested", async (HttpContext context, BearerTokens tokens, AttestedConsumption consumption, PulseChain chain, EntropyDemandTracker demand, CancellationToken cancellationToken) =>
         {
             if (tokens.Authorize(context.Request, BearerTokens.ConsumeScope) is { } denied)
             {
@@ -51,6 +53,12 @@ public static partial class AttestedEntropyEndpoints
                     new ApiError($"request_id '{requestId}' was already used for {result.Record.Bytes} bytes"),
                     ApiJson.Options,
                     statusCode: StatusCodes.Status409Conflict);
+            }
+
+            if (result.Outcome == ConsumeOutcome.Created)
+            {
+                // Attested consumption is demand on the same pool as security proofs: it raises the entropy price.
+                demand.Record((long)result.Record.LeafIndexes.Count * AttestedEntropyConsumer.BitsPerLeaf);
             }
 
             return await ProofResultAsync(context, consumption, chain, result.Record, cancellationToken);

@@ -12,9 +12,10 @@ using QrngAppliance.Staking.Values;
 namespace QrngAppliance.Api;
 
 /// <summary>
-/// The staking API (docs/staking.md): <c>POST /v1/security/quote</c>, <c>GET /v1/security/state</c> and
-/// <c>GET /v1/security/proofs/{tx_id}</c> are open; <c>POST /v1/security/proofs</c> needs <c>security:consume</c>,
-/// because it spends pool entropy once and for all.
+/// The staking API (docs/staking.md): <c>POST /v1/security/quote</c> and <c>GET /v1/security/proofs/{tx_id}</c> are
+/// open (the state, price and overrides are in <see cref="SecurityStateEndpoints"/>, validators in
+/// <see cref="ValidatorEndpoints"/>); <c>POST /v1/security/proofs</c> needs <c>security:consume</c>, because it spends
+/// pool entropy once and for all.
 /// </summary>
 public static class StakingEndpoints
 {
@@ -24,17 +25,28 @@ public static class StakingEndpoints
     public const int MaxBodyBytes = 4096;
 
     /// <summary>Registers the staking model over the appliance's once-only ledger and signed pulses.</summary>
-    public static IServiceCollection AddStaking(this IServiceCollection services, SecurityPolicy policy, AttestedConsumption consumption, ValidatorRegistry registry, ISecurityProofStore proofs, TimeProvider time)
+    /// <param name="audit">The durable security-state audit trail; an override in force when the appliance stopped is reinstated from it.</param>
+    /// <param name="poolDepth">The pool's unspent bits, for the entropy price signal.</param>
+    /// <param name="metricsScope">The <see cref="StakingMetrics"/> meter's scope, so this appliance's exporter exports it.</param>
+    public static IServiceCollection AddStaking(this IServiceCollection services, SecurityPolicy policy, AttestedConsumption consumption, ValidatorRegistry registry, ISecurityProofStore proofs, TimeProvider time,
+        ISecurityStateAuditLog audit, IEntropyPoolDepth poolDepth, object metricsScope)
     {
-        var monitor = new NetworkSecurityMonitor(EscalationOptions.Default, time, new InMemorySecurityStateAuditLog());
+        var monitor = new NetworkSecurityMonitor(EscalationOptions.Default, time, audit);
+        var demand = new EntropyDemandTracker(EntropyDemandTracker.DefaultWindow, time);
+        var price = new EntropyPriceSignal(poolDepth, demand);
+        var metrics = new StakingMetrics(price, monitor, metricsScope);
         var service = new SecurityProofService(
             policy, monitor, registry, new AttestedEntropyConsumer(consumption), proofs,
-            new EntropyDemandTracker(TimeSpan.FromMinutes(10), time), SecurityProofOptions.Default);
+            demand, SecurityProofOptions.Default, metrics);
         services.AddSingleton(policy);
         services.AddSingleton(monitor);
         services.AddSingleton(registry);
         services.AddSingleton(proofs);
         services.AddSingleton(service);
+        services.AddSingleton(audit);
+        services.AddSingleton(demand);
+        services.AddSingleton(price);
+        services.AddSingleton(metrics);
         return services;
     }
 
@@ -105,7 +117,7 @@ public static class StakingEndpoints
             }
         });
 
-        app.MapGet("/v1/security/state", (NetworkSecurityMonitor monitor) => Results.Json(StateView.From(monitor.Evaluate()), ApiJson.Options));
+        app.MapSecurityStateEndpoints();
         app.MapValidatorEndpoints();
     }
 
@@ -172,11 +184,5 @@ public static class StakingEndpoints
         public static QuoteView From(SecurityQuote q) => new(
             q.Value.ToString(), q.State.ToString(), q.ValueTier.ToString(), q.Tier.ToString(), q.Validators,
             q.DeploymentBits.ToString(CultureInfo.InvariantCulture), q.EntropyBits.ToString(CultureInfo.InvariantCulture), q.CostFunction);
-    }
-
-    private sealed record StateView(string State, string AutomaticState, DateTimeOffset Since, IReadOnlyList<string> Causes, string WhaleActivity, bool OverrideActive)
-    {
-        public static StateView From(SecurityStateSnapshot s) => new(
-            s.State.ToString(), s.AutomaticState.ToString(), s.Since, s.Causes, s.WhaleActivity.ToString(CultureInfo.InvariantCulture), s.Override is not null);
     }
 }

@@ -99,6 +99,12 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     public void SetPoolLeavesProvider(Func<long> provider) =>
         _poolLeaves = provider ?? throw new ArgumentNullException(nameof(provider));
 
+    /// <summary>
+    /// True for <see cref="Meter"/> and for meters created with this object as their <see cref="Meter.Scope"/> (the
+    /// staking meter): this appliance's exporter exports exactly these, even with several appliances in one process.
+    /// </summary>
+    public bool Owns(Meter meter) => ReferenceEquals(meter, Meter) || ReferenceEquals(meter.Scope, this);
+
     public void Dispose() => Meter.Dispose();
 
     /// <summary>

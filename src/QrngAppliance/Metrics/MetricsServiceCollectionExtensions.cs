@@ -7,7 +7,7 @@ public static class MetricsServiceCollectionExtensions
     /// Registers <see cref="ApplianceMetrics"/> and the <see cref="PrometheusExporter"/> that exports it as singletons.
     /// Both are created together, so no measurement can happen before the listener exists. Unless
     /// <paramref name="configure"/> sets <see cref="PrometheusExporterOptions.MeterFilter"/>, the exporter sees only this
-    /// container's <see cref="ApplianceMetrics.Meter"/> (several hosts in one test process do not mix).
+    /// container's meters (<see cref="ApplianceMetrics.Owns"/>; several hosts in one test process do not mix).
     /// </summary>
     public static IServiceCollection AddApplianceMetrics(this IServiceCollection services,
         Action<PrometheusExporterOptions>? configure = null)
@@ -43,7 +43,7 @@ public static class MetricsServiceCollectionExtensions
     {
         var options = new PrometheusExporterOptions();
         configure?.Invoke(options);
-        options.MeterFilter ??= meter => ReferenceEquals(meter, metrics.Meter);
+        options.MeterFilter ??= metrics.Owns;
         var exporter = new PrometheusExporter(options);
         metrics.PublishZeroes();
         return exporter;

@@ -58,7 +58,7 @@ public sealed class PrometheusExporter : IDisposable
         var version = options.Version ?? (plus >= 0 ? informational[..plus] : informational);
         var commit = options.Commit ?? (plus >= 0 ? informational[(plus + 1)..] : "unknown");
         _buildInfoLabels = PrometheusTextWriter.EncodeLabels([new("commit", commit), new("version", version)]);
-        _aggregator = new MeterAggregator(options.MeterFilter ?? (static meter => meter.Name == ApplianceMetrics.MeterName),
+        _aggregator = new MeterAggregator(options.MeterFilter ?? (static meter => meter.Name is ApplianceMetrics.MeterName or Staking.StakingMetrics.MeterName),
             options.MaxSeriesPerInstrument,
             [BuildInfoName, DroppedName, CpuName, ResidentName, StartName]);
     }

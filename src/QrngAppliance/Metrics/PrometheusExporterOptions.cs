@@ -6,7 +6,7 @@ namespace QrngAppliance.Metrics;
 public sealed class PrometheusExporterOptions
 {
     /// <summary>
-    /// Which meters are exported. Null (the default) means every meter named <see cref="ApplianceMetrics.MeterName"/>;
+    /// Which meters are exported. Null (the default) means every meter named <see cref="ApplianceMetrics.MeterName"/> or <see cref="Staking.StakingMetrics.MeterName"/>;
     /// <c>AddApplianceMetrics</c> narrows that to its own instance.
     /// </summary>
     public Func<Meter, bool>? MeterFilter { get; set; }

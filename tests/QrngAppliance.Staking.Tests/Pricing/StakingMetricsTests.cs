@@ -42,6 +42,6 @@ public sealed class StakingMetricsTests
         Assert.Equal(4.0, seen["qrng_entropy_price_ratio"]);
         Assert.Equal((int)NetworkSecurityState.Critical, seen["qrng_security_state"]);
         Assert.Equal(2, seen["qrng_security_proofs_total"]);
-        Assert.Equal(3422, seen["qrng_security_entropy_consumed_bits_total"]);
+        Assert.Equal(416 + 13, seen["qrng_security_entropy_consumed_bytes_total"]); // whole bytes: 3,322 and 100 bits rounded up
     }
 }
