@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using QrngAppliance.Staking.Escalation;
+using QrngAppliance.Storage.Sqlite;
 
 namespace QrngAppliance.Staking;
 
@@ -28,24 +29,7 @@ public sealed class SqliteSecurityStateAuditLog : ISecurityStateAuditLog, IDispo
     /// <summary>Opens (creating the table if needed) the log in the SQLite file at <paramref name="path"/>.</summary>
     public static SqliteSecurityStateAuditLog Open(string path)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30, // also the busy timeout while another connection to the file holds the write lock
-        }.ToString());
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
+        var connection = DurableSqlite.Open(path, """
             CREATE TABLE IF NOT EXISTS security_state_audit (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 time TEXT NOT NULL,
@@ -56,8 +40,7 @@ public sealed class SqliteSecurityStateAuditLog : ISecurityStateAuditLog, IDispo
                 action TEXT NOT NULL,
                 until TEXT
             ) STRICT;
-            """;
-        cmd.ExecuteNonQuery();
+            """);
         return new SqliteSecurityStateAuditLog(connection);
     }
 
