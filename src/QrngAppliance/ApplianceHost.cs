@@ -98,7 +98,7 @@ public static class ApplianceHost
         services.AddSingleton(consumption);
         services.AddSingleton(new BearerTokens(options.Tokens));
         services.AddSingleton(Options.Create(options));
-        services.AddStaking(options.Staking.BuildPolicy(), consumption, validatorRegistry, securityProofs, time, securityAudit, new AttestedPoolDepth(pool), metrics);
+        services.AddStaking(options.Staking.BuildPolicy(), consumption, validatorRegistry, securityProofs, time, securityAudit, new AttestedPoolDepth(pool), metrics, PulseAttestation.Signer(signers));
         services.AddSingleton(validators);
         services.AddSingleton<IEntropyLeafLedger>(stakeLedger);
         services.AddSingleton<IHostedService>(sp => new UnbondingService(

@@ -47,12 +47,18 @@ public sealed class PulseKeySet
 
     /// <summary>Null when every key signed <paramref name="signedBytes"/>; else the failing check
     /// (<c>signature:&lt;algorithm&gt;</c>) and the reason.</summary>
-    public (string Check, string Detail)? Check(Pulse pulse, byte[] signedBytes)
+    public (string Check, string Detail)? Check(Pulse pulse, byte[] signedBytes) => Check(pulse.Signatures, signedBytes);
+
+    /// <summary>
+    /// Null when <paramref name="signatures"/> hold a verifying signature by every key over <paramref name="signedBytes"/>
+    /// (any document the appliance signs with its pulse keys, e.g. a security proof); else the failing check and the reason.
+    /// </summary>
+    public (string Check, string Detail)? Check(IReadOnlyList<PulseSignature> signatures, byte[] signedBytes)
     {
         foreach (var (key, mlDsa) in _keys)
         {
             var check = "signature:" + key.Algorithm;
-            var sig = pulse.Signatures.FirstOrDefault(s => s.Algorithm == key.Algorithm && s.KeyId.AsSpan().SequenceEqual(key.KeyId));
+            var sig = signatures.FirstOrDefault(s => s.Algorithm == key.Algorithm && s.KeyId.AsSpan().SequenceEqual(key.KeyId));
             if (sig is null)
             {
                 return (check, $"no {key.Algorithm} signature by key {Convert.ToHexStringLower(key.KeyId)}");

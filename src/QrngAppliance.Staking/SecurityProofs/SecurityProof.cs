@@ -1,3 +1,4 @@
+using QrngAppliance.Staking.Attestation;
 using QrngAppliance.Staking.Escalation;
 using QrngAppliance.Staking.Selection;
 using QrngAppliance.Staking.Tiers;
@@ -17,6 +18,10 @@ namespace QrngAppliance.Staking.SecurityProofs;
 /// it hashes to <paramref name="ValidatorSetHash"/>.
 /// </param>
 /// <param name="Consumption">Leaves, inclusion proofs (the Merkle proof), signed pulse (the hardware attestation) and time.</param>
+/// <param name="IssuerSignatures">
+/// The issuing appliance's signatures (its pulse keys) over <see cref="SecurityProofJson.SignedBytes"/>: they commit the
+/// whole proof, including the validator set and the consumption, which the pulse alone does not sign.
+/// </param>
 public sealed record SecurityProof(
     int Version,
     string TxId,
@@ -29,7 +34,8 @@ public sealed record SecurityProof(
     IReadOnlyList<string> Validators,
     byte[] ValidatorSetHash,
     ValidatorSet ValidatorSet,
-    EntropyConsumption Consumption)
+    EntropyConsumption Consumption,
+    IReadOnlyList<AttestationSignature>? IssuerSignatures = null)
 {
     public const int CurrentVersion = 1;
 

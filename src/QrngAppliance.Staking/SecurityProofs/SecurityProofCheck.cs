@@ -10,6 +10,7 @@ public sealed record SecurityProofCheck(string Name, bool Passed, string Detail)
     public const string Attestation = "attestation";
     public const string Inclusion = "inclusion";
     public const string Selection = "selection";
+    public const string IssuerSignature = "issuer-signature";
 
     public override string ToString() => $"{Name}: {Detail}";
 }

@@ -18,6 +18,9 @@ namespace QrngAppliance.Staking.SecurityProofs;
 /// </summary>
 public static class SecurityProofJson
 {
+    /// <summary>Prefix of the signed bytes, so a proof signature can never pass for a pulse's or anything else's.</summary>
+    public const string SigningDomain = "qrng-security-proof-v1\n";
+
     public static string Write(SecurityProof proof)
     {
         ArgumentNullException.ThrowIfNull(proof);
@@ -75,7 +78,31 @@ public static class SecurityProofJson
             }
 
             json.WriteEndArray();
+            if (proof.IssuerSignatures is { } signatures)
+            {
+                json.WriteStartArray("issuer_signatures");
+                foreach (var signature in signatures)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("algorithm", signature.Algorithm);
+                    json.WriteString("key_id", signature.KeyId);
+                    json.WriteBase64String("signature", signature.Signature);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
         });
+    }
+
+    /// <summary>
+    /// What the issuer signs: a domain tag, then the proof's own JSON without <c>issuer_signatures</c>. Reading never
+    /// normalises, so a verifier that reads a proof and calls this gets the issuer's bytes exactly.
+    /// </summary>
+    public static byte[] SignedBytes(SecurityProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        return [.. Encoding.ASCII.GetBytes(SigningDomain), .. Encoding.UTF8.GetBytes(Write(proof with { IssuerSignatures = null }))];
     }
 
     /// <exception cref="FormatException">The JSON is not a well-formed proof; the message names the field.</exception>
@@ -104,9 +131,7 @@ public static class SecurityProofJson
 
         var consumption = Obj(root, "consumption");
         var attestation = Obj(root, "hardware_attestation");
-        var signatures = Arr(attestation, "signatures")
-            .Select(s => new AttestationSignature(Str(s, "algorithm"), Str(s, "key_id"), Base64(s, "signature")))
-            .ToList();
+        var signatures = Signatures(Arr(attestation, "signatures"));
         var pulse = new HardwareAttestation(Str(attestation, "appliance_id"), Base64(attestation, "pulse"), signatures);
         var leaves = Arr(root, "merkle_proof")
             .Select(l => new ConsumedLeaf(Long(l, "leaf_index"), Hex(l, "leaf_hash"),
@@ -129,8 +154,12 @@ public static class SecurityProofJson
 
         return new SecurityProof(version, txId, value, state, Str(root, "cost_function"), tier, Int(root, "validators_required"),
             Long(root, "entropy_consumed"), [.. Arr(root, "validators").Select(v => StrValue(v, "validators"))], Hex(root, "validator_set_hash"),
-            ReadValidatorSet(root), entropy);
+            ReadValidatorSet(root), entropy,
+            root.TryGetProperty("issuer_signatures", out _) ? Signatures(Arr(root, "issuer_signatures")) : null);
     }
+
+    private static List<AttestationSignature> Signatures(IEnumerable<JsonElement> array) =>
+        [.. array.Select(s => new AttestationSignature(Str(s, "algorithm"), Str(s, "key_id"), Base64(s, "signature")))];
 
     /// <summary>
     /// <c>validator_set</c>: <c>[{"id", "stake"}]</c> in the set's canonical order (ordinal by id, no repeats), each

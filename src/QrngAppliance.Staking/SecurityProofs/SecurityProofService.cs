@@ -22,6 +22,7 @@ public sealed class SecurityProofService
     private readonly EntropyDemandTracker _demand;
     private readonly SecurityProofOptions _options;
     private readonly StakingMetrics? _metrics;
+    private readonly ProofSigner? _sign;
 
     // One issuance at a time: the replay check, the consumption and the store write must not interleave for a tx id.
     private readonly SemaphoreSlim _issuing = new(1, 1);
@@ -34,7 +35,8 @@ public sealed class SecurityProofService
         ISecurityProofStore store,
         EntropyDemandTracker demand,
         SecurityProofOptions options,
-        StakingMetrics? metrics = null)
+        StakingMetrics? metrics = null,
+        ProofSigner? sign = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(monitor);
@@ -51,6 +53,7 @@ public sealed class SecurityProofService
         _demand = demand;
         _options = options;
         _metrics = metrics;
+        _sign = sign;
     }
 
     /// <summary><c>POST /v1/security/quote {value}</c>: what a proof would cost now, consuming nothing.</summary>
@@ -97,6 +100,11 @@ public sealed class SecurityProofService
             var validators = StakeWeightedSelection.Select(set, quote.Validators, consumption.Pulse.Pulse, txId);
             var proof = new SecurityProof(SecurityProof.CurrentVersion, txId, value, quote.State, quote.CostFunction, quote.Tier,
                 quote.Validators, bits, validators, set.Hash, set, consumption);
+            if (_sign is not null)
+            {
+                proof = proof with { IssuerSignatures = _sign(SecurityProofJson.SignedBytes(proof)) };
+            }
+
             if (!await _store.TryAddAsync(proof, cancellationToken))
             {
                 throw new SecurityProofException(SecurityProofErrorKind.Conflict, $"tx_id {txId} was proven concurrently");

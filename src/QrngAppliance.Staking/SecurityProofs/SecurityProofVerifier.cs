@@ -17,6 +17,7 @@ public sealed class SecurityProofVerifier
     private readonly HardwareAttestationVerifier _verifyAttestation;
     private readonly LeafInclusionVerifier _verifyInclusion;
     private readonly ConsumptionRecordVerifier? _verifyConsumption;
+    private readonly IssuerSignatureVerifier? _verifyIssuer;
 
     /// <param name="policy">The deployment's cost policy and state table (its configuration, or <see cref="SecurityPolicy.Default"/>).</param>
     /// <param name="bitsPerLeaf">Credited bits per consumed leaf.</param>
@@ -24,12 +25,17 @@ public sealed class SecurityProofVerifier
     /// The ledger's record, when the verifier has it; null checks the consumption from the proof alone (request id,
     /// distinct leaves, coverage) and says so in the consumption check's detail.
     /// </param>
+    /// <param name="verifyIssuer">
+    /// The issuing appliance's keys, when the verifier trusts them; then an <c>issuer-signature</c> check requires the
+    /// proof to be signed by them (it commits the validator set and the consumption, which the pulse does not).
+    /// </param>
     public SecurityProofVerifier(
         SecurityPolicy policy,
         int bitsPerLeaf,
         HardwareAttestationVerifier verifyAttestation,
         LeafInclusionVerifier verifyInclusion,
-        ConsumptionRecordVerifier? verifyConsumption = null)
+        ConsumptionRecordVerifier? verifyConsumption = null,
+        IssuerSignatureVerifier? verifyIssuer = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfLessThan(bitsPerLeaf, 1);
@@ -40,6 +46,7 @@ public sealed class SecurityProofVerifier
         _verifyAttestation = verifyAttestation;
         _verifyInclusion = verifyInclusion;
         _verifyConsumption = verifyConsumption;
+        _verifyIssuer = verifyIssuer;
     }
 
     /// <summary>Runs every check (a failed one does not stop the rest, except an unsupported version).</summary>
@@ -51,14 +58,33 @@ public sealed class SecurityProofVerifier
             return new ProofVerification([Fail(SecurityProofCheck.Version, $"unsupported proof version {proof.Version}")]);
         }
 
-        return new ProofVerification(
+        List<SecurityProofCheck> checks =
         [
             CheckTierForValue(proof),
             CheckConsumption(proof),
             CheckAttestation(proof.Consumption),
             CheckInclusion(proof.Consumption),
             CheckSelection(proof),
-        ]);
+        ];
+        if (_verifyIssuer is not null)
+        {
+            checks.Add(CheckIssuerSignature(proof, _verifyIssuer));
+        }
+
+        return new ProofVerification(checks);
+    }
+
+    private static SecurityProofCheck CheckIssuerSignature(SecurityProof proof, IssuerSignatureVerifier verify)
+    {
+        if (proof.IssuerSignatures is not { Count: > 0 } signatures)
+        {
+            return Fail(SecurityProofCheck.IssuerSignature, "the proof carries no issuer signatures, so its validator set and consumption are unattested");
+        }
+
+        return verify(SecurityProofJson.SignedBytes(proof), signatures) is { } problem
+            ? Fail(SecurityProofCheck.IssuerSignature, problem)
+            : new SecurityProofCheck(SecurityProofCheck.IssuerSignature, true,
+                $"the whole proof is signed by the issuing appliance ({string.Join(", ", signatures.Select(s => s.Algorithm))})");
     }
 
     private SecurityProofCheck CheckTierForValue(SecurityProof proof)

@@ -27,9 +27,10 @@ public static class StakingEndpoints
     /// <summary>Registers the staking model over the appliance's once-only ledger and signed pulses.</summary>
     /// <param name="audit">The durable security-state audit trail; an override in force when the appliance stopped is reinstated from it.</param>
     /// <param name="poolDepth">The pool's unspent bits, for the entropy price signal.</param>
+    /// <param name="sign">Signs each issued proof with the appliance's keys (<see cref="PulseAttestation.Signer"/>).</param>
     /// <param name="metricsScope">The <see cref="StakingMetrics"/> meter's scope, so this appliance's exporter exports it.</param>
     public static IServiceCollection AddStaking(this IServiceCollection services, SecurityPolicy policy, AttestedConsumption consumption, ValidatorRegistry registry, ISecurityProofStore proofs, TimeProvider time,
-        ISecurityStateAuditLog audit, IEntropyPoolDepth poolDepth, object metricsScope)
+        ISecurityStateAuditLog audit, IEntropyPoolDepth poolDepth, object metricsScope, ProofSigner sign)
     {
         var monitor = new NetworkSecurityMonitor(EscalationOptions.Default, time, audit);
         var demand = new EntropyDemandTracker(EntropyDemandTracker.DefaultWindow, time);
@@ -37,7 +38,7 @@ public static class StakingEndpoints
         var metrics = new StakingMetrics(price, monitor, metricsScope);
         var service = new SecurityProofService(
             policy, monitor, registry, new AttestedEntropyConsumer(consumption), proofs,
-            demand, SecurityProofOptions.Default, metrics);
+            demand, SecurityProofOptions.Default, metrics, sign);
         services.AddSingleton(policy);
         services.AddSingleton(monitor);
         services.AddSingleton(registry);

@@ -66,7 +66,8 @@ internal static class SecurityProofVerifyRunner
         HardwareAttestationVerifier verifyAttestation = attestation => applianceId is not null && attestation.ApplianceId != applianceId
             ? AttestationVerdict.Invalid($"the pulse is from appliance '{attestation.ApplianceId}', the trust anchor pins '{applianceId}'")
             : verifyPulse(attestation);
-        var verifier = new SecurityProofVerifier(policy, AttestedEntropyConsumer.BitsPerLeaf, verifyAttestation, PulseAttestation.VerifyInclusion, record);
+        var verifier = new SecurityProofVerifier(
+            policy, AttestedEntropyConsumer.BitsPerLeaf, verifyAttestation, PulseAttestation.VerifyInclusion, record, PulseAttestation.IssuerVerifier(keys));
         var checks = verifier.Verify(proof).Checks;
         if (record is null)
         {

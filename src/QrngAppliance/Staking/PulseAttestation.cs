@@ -1,5 +1,6 @@
 using QrngAppliance.Proofs.Merkle;
 using QrngAppliance.Proofs.Pulses;
+using QrngAppliance.Proofs.Signing;
 using QrngAppliance.Staking.Attestation;
 using QrngAppliance.Staking.SecurityProofs;
 
@@ -76,6 +77,24 @@ public static class PulseAttestation
                 return AttestationVerdict.Invalid($"the presented keys are not usable: {e.Message}");
             }
         };
+
+    /// <summary>Signs security proofs with every pulse key, so a verifier holding the chain's keys checks both.</summary>
+    public static ProofSigner Signer(IReadOnlyList<IPulseSigner> signers) => bytes =>
+        [.. signers.Select(s => new AttestationSignature(s.Algorithm, Convert.ToHexStringLower(s.KeyId), s.Sign(bytes)))];
+
+    /// <summary>Checks a security proof's issuer signatures: every key in <paramref name="keys"/> (Ed25519 and ML-DSA-65) must have signed.</summary>
+    public static IssuerSignatureVerifier IssuerVerifier(IReadOnlyList<PulseKey> keys) => (bytes, signatures) =>
+    {
+        try
+        {
+            var parsed = signatures.Select(s => new PulseSignature(s.Algorithm, Convert.FromHexString(s.KeyId), s.Signature)).ToList();
+            return new PulseKeySet(keys).Check(parsed, bytes) is { } failure ? $"{failure.Check}: {failure.Detail}" : null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return e.Message;
+        }
+    };
 
     /// <summary>RFC 9162 inclusion of a consumed leaf under a root.</summary>
     public static bool VerifyInclusion(ConsumedLeaf leaf, long treeSize, byte[] root) =>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using QrngAppliance.Cli;
+using QrngAppliance.Staking.Selection;
 
 namespace QrngAppliance.IntegrationTests.Cli;
 
@@ -33,7 +34,7 @@ public sealed class VerifySecurityProofCommandTests(SecurityProofFiles files) : 
 
         Assert.True(exit == ExitCodes.Success, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["tier-for-value", "consumption", "attestation", "inclusion", "selection", "ok"], lines.Select(l => l.Split(':')[0]));
+        Assert.Equal(["tier-for-value", "consumption", "attestation", "inclusion", "selection", "issuer-signature", "ok"], lines.Select(l => l.Split(':')[0]));
         Assert.Equal("tier-for-value: value 10 in state Peaceful needs PostQuantum (1 validators) and 3322 bits (log2)", lines[0]);
         Assert.EndsWith($"bound to security-proof:{SecurityProofFiles.TxId} by the proof; ledger record not given (--consumption)", lines[1]);
         Assert.Equal("selection: [val-1] drawn from 1 validators by the pulse and tx id", lines[4]);
@@ -92,6 +93,31 @@ public sealed class VerifySecurityProofCommandTests(SecurityProofFiles files) : 
     }
 
     [Fact]
+    public async Task A_consistently_rewritten_validator_set_is_caught_only_by_the_issuer_signature()
+    {
+        // Swap in a set of one's own, with its hash and the selection redone: every check of the proof's own
+        // consistency passes, so only the appliance's signature over the whole proof can tell.
+        var proof = JsonNode.Parse(files.Proof)!;
+        var set = new ValidatorSet([new WeightedValidator("val-evil", 5_000)]);
+        var pulse = Convert.FromBase64String((string)proof["hardware_attestation"]!["pulse"]!);
+        proof["validator_set"] = new JsonArray(new JsonObject { ["id"] = "val-evil", ["stake"] = "5000" });
+        proof["validator_set_hash"] = Convert.ToHexStringLower(set.Hash);
+        proof["validators"] = new JsonArray([.. StakeWeightedSelection.Select(set, 1, pulse, SecurityProofFiles.TxId).Select(id => (JsonNode)id!)]);
+        var unsigned = JsonNode.Parse(files.Proof)!.AsObject();
+        unsigned.Remove("issuer_signatures");
+        var chainInfo = Write("chain-info.json", files.ChainInfo);
+
+        var rewritten = await VerifyAsync(proof.ToJsonString(), "--chain-info", chainInfo, "--json");
+        var stripped = await VerifyAsync(unsigned.ToJsonString(), "--chain-info", chainInfo);
+
+        Assert.Equal(ExitCodes.Failure, rewritten.Exit);
+        var failed = JsonDocument.Parse(rewritten.Out).RootElement.GetProperty("checks").EnumerateArray().Where(c => !c.GetProperty("ok").GetBoolean());
+        Assert.Equal(["issuer-signature"], failed.Select(c => c.GetProperty("check").GetString()));
+        Assert.Equal(ExitCodes.Failure, stripped.Exit);
+        Assert.StartsWith("proof check failed: issuer-signature: the proof carries no issuer signatures", stripped.Error);
+    }
+
+    [Fact]
     public async Task Keys_or_an_appliance_other_than_the_pinned_ones_fail_the_attestation()
     {
         var otherKey = JsonNode.Parse(files.ChainInfo)!;
@@ -144,7 +170,7 @@ public sealed class VerifySecurityProofCommandTests(SecurityProofFiles files) : 
         var result = JsonDocument.Parse(output).RootElement;
         Assert.True(result.GetProperty("ok").GetBoolean());
         Assert.Equal(SecurityProofFiles.TxId, result.GetProperty("tx_id").GetString());
-        Assert.Equal(5, result.GetProperty("checks").GetArrayLength());
+        Assert.Equal(6, result.GetProperty("checks").GetArrayLength());
         Assert.All(result.GetProperty("checks").EnumerateArray(), c => Assert.True(c.GetProperty("ok").GetBoolean()));
 
         var tampered = JsonNode.Parse(files.Proof)!;
@@ -153,7 +179,7 @@ public sealed class VerifySecurityProofCommandTests(SecurityProofFiles files) : 
         var verdict = JsonDocument.Parse(failed.Out).RootElement;
         Assert.Equal(ExitCodes.Failure, failed.Exit);
         Assert.False(verdict.GetProperty("ok").GetBoolean());
-        Assert.Equal(["selection"], verdict.GetProperty("checks").EnumerateArray().Where(c => !c.GetProperty("ok").GetBoolean()).Select(c => c.GetProperty("check").GetString()));
+        Assert.Equal(["selection", "issuer-signature"], verdict.GetProperty("checks").EnumerateArray().Where(c => !c.GetProperty("ok").GetBoolean()).Select(c => c.GetProperty("check").GetString()));
     }
 
     [Fact]
