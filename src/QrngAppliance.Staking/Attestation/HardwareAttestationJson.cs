@@ -15,17 +15,7 @@ public static class HardwareAttestationJson
         json.WriteStartObject(propertyName);
         json.WriteString("appliance_id", attestation.ApplianceId);
         json.WriteBase64String("pulse", attestation.Pulse);
-        json.WriteStartArray("signatures");
-        foreach (var s in attestation.Signatures)
-        {
-            json.WriteStartObject();
-            json.WriteString("algorithm", s.Algorithm);
-            json.WriteString("key_id", s.KeyId);
-            json.WriteBase64String("signature", s.Signature);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        WriteSignatures(json, "signatures", attestation.Signatures);
         if (attestation.Keys is { } keys)
         {
             json.WriteStartArray("keys");
@@ -41,5 +31,23 @@ public static class HardwareAttestationJson
         }
 
         json.WriteEndObject();
+    }
+
+    /// <summary><c>[{algorithm, key_id, signature (base64)}]</c>: a pulse's signatures, or an issuer's over a proof.</summary>
+    public static void WriteSignatures(Utf8JsonWriter json, string propertyName, IReadOnlyList<AttestationSignature> signatures)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(signatures);
+        json.WriteStartArray(propertyName);
+        foreach (var s in signatures)
+        {
+            json.WriteStartObject();
+            json.WriteString("algorithm", s.Algorithm);
+            json.WriteString("key_id", s.KeyId);
+            json.WriteBase64String("signature", s.Signature);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 }

@@ -80,17 +80,7 @@ public static class SecurityProofJson
             json.WriteEndArray();
             if (proof.IssuerSignatures is { } signatures)
             {
-                json.WriteStartArray("issuer_signatures");
-                foreach (var signature in signatures)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("algorithm", signature.Algorithm);
-                    json.WriteString("key_id", signature.KeyId);
-                    json.WriteBase64String("signature", signature.Signature);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
+                HardwareAttestationJson.WriteSignatures(json, "issuer_signatures", signatures);
             }
         });
     }

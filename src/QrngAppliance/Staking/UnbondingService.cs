@@ -1,3 +1,4 @@
+using QrngAppliance.Pipeline;
 using QrngAppliance.Staking.Registry;
 
 namespace QrngAppliance.Staking;
@@ -7,38 +8,23 @@ namespace QrngAppliance.Staking;
 /// whose delay has passed (<see cref="ValidatorRegistry.CompleteMaturedUnbondingsAsync"/>). The delay, not this
 /// period, is the guarantee: a validator is never released early, at most one period late.
 /// </summary>
-public sealed partial class UnbondingService(ValidatorRegistry registry, TimeSpan period, TimeProvider time, ILogger<UnbondingService> logger) : BackgroundService
+public sealed partial class UnbondingService(ValidatorRegistry registry, TimeSpan period, TimeProvider time, ILogger<UnbondingService> logger)
+    : PeriodicService(period, time)
 {
     /// <summary>Checks twice per delay, but at least once a minute and at most once a second.</summary>
     public static TimeSpan PeriodFor(TimeSpan unbondingDelay) =>
         TimeSpan.FromTicks(Math.Clamp(unbondingDelay.Ticks / 2, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(period, time);
-        try
+        foreach (var record in await registry.CompleteMaturedUnbondingsAsync(cancellationToken))
         {
-            do
-            {
-                try
-                {
-                    foreach (var record in await registry.CompleteMaturedUnbondingsAsync(stoppingToken))
-                    {
-                        LogUnbonded(record.Id);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Retried next period; nothing was released for a validator whose store update failed.
-                    LogFailed(e.Message);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            LogUnbonded(record.Id);
         }
     }
+
+    // Retried next period; nothing was released for a validator whose store update failed.
+    protected override void OnFailure(Exception error) => LogFailed(error.Message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "validator {Id} unbonded: token stake returned, entropy stake released")]
     private partial void LogUnbonded(string id);
