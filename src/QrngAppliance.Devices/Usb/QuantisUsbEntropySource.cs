@@ -155,19 +155,7 @@ public sealed class QuantisUsbEntropySource : EntropySource
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            try
-            {
-                _transport.ReleaseInterface(0);
-            }
-            catch (UsbTransportException)
-            {
-                // Unplugged already: nothing to release.
-            }
-
-            if (!_leaveOpen)
-            {
-                _transport.Dispose();
-            }
+            UsbEntropyReader.Close(_transport, _leaveOpen);
         }
 
         await base.DisposeAsync().ConfigureAwait(false);

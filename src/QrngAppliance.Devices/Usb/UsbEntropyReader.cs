@@ -38,4 +38,22 @@ internal static class UsbEntropyReader
         }
     }
 
+
+    /// <summary>Releases interface 0 (an unplugged device has nothing left to release) and closes the transport unless the caller keeps it.</summary>
+    public static void Close(IUsbTransport transport, bool leaveOpen)
+    {
+        try
+        {
+            transport.ReleaseInterface(0);
+        }
+        catch (UsbTransportException)
+        {
+            // Unplugged already: nothing to release.
+        }
+
+        if (!leaveOpen)
+        {
+            transport.Dispose();
+        }
+    }
 }
