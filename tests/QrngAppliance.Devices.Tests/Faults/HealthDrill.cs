@@ -1,5 +1,7 @@
 using QrngAppliance.Entropy.Health;
 using QrngAppliance.Entropy.Sources;
+using QrngAppliance.HwSim;
+using QrngAppliance.HwSim.TrueRng;
 
 namespace QrngAppliance.Devices.Tests.Faults;
 
@@ -42,6 +44,30 @@ internal sealed class HealthDrill(EntropySource source)
     {
         int windows = _released.Count;
         return RunUntilAsync(d => d.Monitor.State == SourceState.Healthy && d._released.Count > windows, 64 * 1024, cancellationToken);
+    }
+
+    /// <summary>
+    /// The fault drill through a real pty: healthy first, then <paramref name="fault"/> must trip the RCT before
+    /// 256 Ki samples with its window unreleased; with <paramref name="recover"/> the source must be quarantined and
+    /// become healthy again once the fault is cleared. Bytes already queued in the pty are healthy, so the fault's
+    /// first sample is not known exactly: the bound is the pty queue plus one simulator chunk.
+    /// </summary>
+    public async Task ExpectRctAsync(ISimulatedDevice sim, SimulatedFault fault, bool recover)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await BecomeHealthyAsync(timeout.Token);
+
+        sim.SetFault(fault);
+        await RunUntilAsync(d => d.Failures.Count > 0, 256 * 1024, timeout.Token);
+
+        Assert.Equal(HealthTestKind.Rct, Failures[0].Test);
+        AssertNotReleased(Failures[0].SampleIndex);
+        if (recover)
+        {
+            Assert.Equal(SourceState.Quarantined, Monitor.State);
+            sim.SetFault(SimulatedFault.None);
+            await BecomeHealthyAsync(timeout.Token);
+        }
     }
 
     /// <summary>Asserts that the sample at <paramref name="index"/> is in no released window.</summary>

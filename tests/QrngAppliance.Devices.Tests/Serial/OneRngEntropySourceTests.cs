@@ -2,7 +2,6 @@ using QrngAppliance.Devices.Profiles;
 using QrngAppliance.Devices.Serial;
 using QrngAppliance.Devices.Tests.Faults;
 using QrngAppliance.Devices.Tests.Usb;
-using QrngAppliance.Entropy.Health;
 using QrngAppliance.Entropy.Sources;
 using QrngAppliance.HwSim.Serial;
 using QrngAppliance.HwSim.TrueRng;
@@ -92,18 +91,7 @@ public sealed class OneRngEntropySourceTests : IDisposable
     {
         await using var sim = SimulatedOneRng.Start(LinkPath, bytesPerSecond: 200_000);
         await using var source = await OneRngEntropySource.OpenAsync(LinkPath, s_profile, "onerng0");
-        var drill = new HealthDrill(source);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await drill.BecomeHealthyAsync(timeout.Token);
-
-        sim.SetFault(SimulatedFault.Garbage(64));
-        await drill.RunUntilAsync(d => d.Failures.Count > 0, 256 * 1024, timeout.Token);
-
-        Assert.Equal(HealthTestKind.Rct, drill.Failures[0].Test);
-        drill.AssertNotReleased(drill.Failures[0].SampleIndex);
-        Assert.Equal(SourceState.Quarantined, drill.Monitor.State);
-        sim.SetFault(SimulatedFault.None);
-        await drill.BecomeHealthyAsync(timeout.Token);
+        await new HealthDrill(source).ExpectRctAsync(sim, SimulatedFault.Garbage(64), recover: true);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using QrngAppliance.Devices.Profiles;
 using QrngAppliance.Devices.Serial;
 using QrngAppliance.Devices.Tests.Faults;
 using QrngAppliance.Devices.Tests.Usb;
-using QrngAppliance.Entropy.Health;
 using QrngAppliance.Entropy.Sources;
 using QrngAppliance.HwSim.Serial;
 using QrngAppliance.HwSim.TrueRng;
@@ -86,20 +85,7 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);
         await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
-        var drill = new HealthDrill(source);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await drill.BecomeHealthyAsync(timeout.Token);
-
-        sim.SetFault(SimulatedFault.Stuck(0x33));
-        // Bytes already queued in the pty are healthy, so the fault's first sample is not known exactly here:
-        // the bound is the pty queue plus one simulator chunk.
-        await drill.RunUntilAsync(d => d.Failures.Count > 0, 256 * 1024, timeout.Token);
-
-        Assert.Equal(HealthTestKind.Rct, drill.Failures[0].Test);
-        drill.AssertNotReleased(drill.Failures[0].SampleIndex);
-        Assert.Equal(SourceState.Quarantined, drill.Monitor.State);
-        sim.SetFault(SimulatedFault.None);
-        await drill.BecomeHealthyAsync(timeout.Token);
+        await new HealthDrill(source).ExpectRctAsync(sim, SimulatedFault.Stuck(0x33), recover: true);
     }
 
     [Fact]
@@ -107,16 +93,8 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);
         await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
-        var drill = new HealthDrill(source);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await drill.BecomeHealthyAsync(timeout.Token);
-
         // p(repeat) = 0.5: a run of 4 (the RCT cutoff at H = 7) starts at any sample with probability 1/8.
-        sim.SetFault(SimulatedFault.Correlation(0.5));
-        await drill.RunUntilAsync(d => d.Failures.Count > 0, 256 * 1024, timeout.Token);
-
-        Assert.Equal(HealthTestKind.Rct, drill.Failures[0].Test);
-        drill.AssertNotReleased(drill.Failures[0].SampleIndex);
+        await new HealthDrill(source).ExpectRctAsync(sim, SimulatedFault.Correlation(0.5), recover: false);
     }
 
     [Fact]
