@@ -11,8 +11,16 @@ public static class HardwareAttestationJson
     public static void Write(Utf8JsonWriter json, string propertyName, HardwareAttestation attestation)
     {
         ArgumentNullException.ThrowIfNull(json);
+        json.WritePropertyName(propertyName);
+        WriteValue(json, attestation);
+    }
+
+    /// <summary>The attestation as a JSON object value (e.g. the whole body of <c>GET /v1/attestation</c>).</summary>
+    public static void WriteValue(Utf8JsonWriter json, HardwareAttestation attestation)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(attestation);
-        json.WriteStartObject(propertyName);
+        json.WriteStartObject();
         json.WriteString("appliance_id", attestation.ApplianceId);
         json.WriteBase64String("pulse", attestation.Pulse);
         WriteSignatures(json, "signatures", attestation.Signatures);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using QrngAppliance.Pipeline;
+using QrngAppliance.Staking;
 using QrngAppliance.Staking.Attestation;
 using QrngAppliance.Staking.Registry;
 
@@ -75,6 +76,25 @@ public static class ValidatorEndpoints
             }
 
             return await RegistryResultAsync(() => registry.BeginUnbondingAsync(id, cancellationToken), StatusCodes.Status200OK);
+        });
+
+        // Open: a signed pulse and public keys. A validator's own appliance serves this; the validator puts it, unchanged,
+        // as 'attestation' into its registration on whichever appliance it stakes with.
+        app.MapGet("/v1/attestation", (HttpContext context, PulseChain chain) =>
+        {
+            if (chain.Latest is not { } latest)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return ApiError.Unavailable("no pulse yet; retry in a pulse period");
+            }
+
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                HardwareAttestationJson.WriteValue(json, PulseAttestation.WithKeys(latest, chain.Signers));
+            }
+
+            return Results.Bytes(buffer.ToArray(), "application/json");
         });
 
         app.MapGet("/v1/security/stakeable-leaves", (HttpContext context, AttestedPool pool) =>

@@ -8,12 +8,15 @@ using QrngAppliance.Staking.Values;
 
 namespace QrngAppliance.Cli;
 
-/// <summary><c>qrng stake quote</c>: tier, validators and entropy bits for a transaction value (DESIGN.md "Command line").</summary>
+/// <summary>
+/// <c>qrng stake quote</c>: tier, validators and entropy bits for a transaction value (DESIGN.md "Command line");
+/// <c>qrng stake register</c>: register a validator with an appliance (<see cref="StakeRegisterRunner"/>).
+/// </summary>
 public sealed class StakeCommand : ICliCommand
 {
     public string Name => "stake";
 
-    public string Summary => "value-scaled staking: quote tier, validators and entropy cost for a transaction value";
+    public string Summary => "value-scaled staking: quote a transaction value's tier and entropy cost; register a validator";
 
     public string Usage =>
         """
@@ -23,18 +26,33 @@ public sealed class StakeCommand : ICliCommand
           --state STATE  network security state: peaceful (default), elevated, critical, under-attack
           --cost F       log2 (default, ceil(log2(v) x 1000)) or linear (max(100, v), the seed's prose examples)
           --json         one JSON object: value, state, tier, tier_level, value_tier, validators, entropy_bits, cost_function
+
+        usage: qrng stake register --id ID --token-stake N [--url URL] [--attest-url URL] [--leaves N] [--token-file FILE]
+
+          --id ID            the validator id (a-z, 0-9, '.', '_', '-'; 1-64)
+          --token-stake N    bonded token stake, whole units (at least the appliance's minimum, 1000 by default)
+          --url URL          the appliance to stake with (default http://127.0.0.1:8080)
+          --attest-url URL   the validator's own appliance, whose signed pulse and keys attest its hardware (default --url)
+          --leaves N         pool leaves to stake, 16 .. 65536 (default 16 = 4096 bits)
+          --token-file FILE  a token with stake:write (else the QRNG_TOKEN environment variable; never an argument)
+
+        Prints the registered validator as JSON; exit 1 with the appliance's reason when it refuses.
         """;
 
     public IReadOnlyList<string> Flags { get; } = ["--json"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--value", "--state", "--cost"];
+    public IReadOnlyList<string> ValuedOptions { get; } =
+        ["--value", "--state", "--cost", "--id", "--token-stake", "--url", "--attest-url", "--leaves", "--token-file"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
-        args.ExpectPositionals(1, "subcommand (quote)");
-        if (args.Positionals[0] != "quote")
+        args.ExpectPositionals(1, "subcommand (quote or register)");
+        switch (args.Positionals[0])
         {
-            throw new UsageException($"unknown subcommand '{args.Positionals[0]}' (expected quote)");
+            case "register":
+                return await StakeRegisterRunner.RunAsync(args, context, cancellationToken);
+            case not "quote":
+                throw new UsageException($"unknown subcommand '{args.Positionals[0]}' (expected quote or register)");
         }
 
         if (!TransactionValue.TryParse(args.Required("--value"), out var value, out var error))

@@ -18,6 +18,13 @@ public static class PulseAttestation
         PulseCodec.Encode(pulse),
         [.. pulse.Signatures.Select(s => new AttestationSignature(s.Algorithm, Convert.ToHexStringLower(s.KeyId), s.Signature))]);
 
+    /// <summary>
+    /// What this appliance offers a validator registering elsewhere: <see cref="From"/> plus its public keys, which the
+    /// other appliance needs to verify a pulse it has never seen.
+    /// </summary>
+    public static HardwareAttestation WithKeys(Pulse pulse, IEnumerable<IPulseSigner> signers) =>
+        From(pulse) with { Keys = [.. signers.Select(s => new AttestationKey(s.Algorithm, s.PublicKey))] };
+
     /// <summary>Checks both signatures of the attested pulse against <paramref name="keys"/> (the appliance's published keys).</summary>
     public static HardwareAttestationVerifier Verifier(IReadOnlyList<PulseKey> keys) => attestation =>
     {
