@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Staking;
 using QrngAppliance.Staking.Pricing;
+using QrngAppliance.Staking.SecurityProofs;
 using QrngAppliance.Storage.Consumption;
 
 namespace QrngAppliance.Api;
@@ -19,6 +20,8 @@ public static partial class AttestedEntropyEndpoints
 
     /// <summary>Bodies are one small JSON object; anything larger is refused before it is parsed.</summary>
     public const int MaxBodyBytes = 4096;
+
+    private static readonly string s_securityProofPrefix = SecurityProof.RequestIdFor("");
 
     public static void MapAttestedEntropyEndpoints(this IEndpointRouteBuilder app)
     {
@@ -64,16 +67,19 @@ public static partial class AttestedEntropyEndpoints
             return await ProofResultAsync(context, consumption, chain, result.Record, cancellationToken);
         });
 
-        app.MapGet("/v1/proofs/{requestId}", async (string requestId, HttpContext context, BearerTokens tokens, AttestedConsumption consumption, PulseChain chain, CancellationToken cancellationToken) =>
+        // A catch-all, so a security proof's tx id containing '/' (URL-encoded or not) is reachable.
+        app.MapGet("/v1/proofs/{**requestId}", async (string requestId, HttpContext context, BearerTokens tokens, AttestedConsumption consumption, PulseChain chain, CancellationToken cancellationToken) =>
         {
             if (tokens.Authorize(context.Request, BearerTokens.ConsumeScope) is { } denied)
             {
                 return denied;
             }
 
-            if (!RequestIdPattern().IsMatch(requestId))
+            requestId = RawRoute.Rest(context, "/v1/proofs/") ?? requestId;
+            if (!IsLookupId(requestId))
             {
-                return ApiError.BadRequest("request_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+                return ApiError.BadRequest(
+                    "request_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-', or 'security-proof:' and a security proof's tx_id");
             }
 
             return await consumption.Ledger.FindAsync(ConsumptionKind.Attested, requestId, cancellationToken) is { } record
@@ -146,8 +152,26 @@ public static partial class AttestedEntropyEndpoints
             return ApiError.BadRequest("'request_id' must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
         }
 
+        // Security proofs record their entropy under "security-proof:<tx_id>" in the same ledger namespace. A client
+        // taking such an id first would make a proof replay the client's leaves, or block it with a size conflict.
+        if (id.GetString()!.StartsWith(s_securityProofPrefix, StringComparison.Ordinal))
+        {
+            return ApiError.BadRequest($"'request_id' must not start with '{s_securityProofPrefix}': that prefix is reserved for security proofs");
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// A request id <c>GET /v1/proofs/{request_id}</c> may look up: a client's (the POST rule), or a security proof's,
+    /// whose tx id may be any printable ASCII without spaces (a chain's own transaction id format).
+    /// </summary>
+    private static bool IsLookupId(string requestId) =>
+        RequestIdPattern().IsMatch(requestId)
+        || (requestId.StartsWith(s_securityProofPrefix, StringComparison.Ordinal)
+            && requestId.Length > s_securityProofPrefix.Length
+            && requestId.Length <= s_securityProofPrefix.Length + SecurityProofOptions.Default.MaxTxIdLength
+            && requestId.All(c => c is > ' ' and <= '~'));
 
     [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     private static partial Regex RequestIdPattern();

@@ -104,8 +104,9 @@ public static class StakingEndpoints
         });
 
         // Open: a proof holds leaf hashes and audit paths, never entropy. A catch-all, so a tx id containing '/' is reachable.
-        app.MapGet("/v1/security/proofs/{**txId}", async (string? txId, SecurityProofService service, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/security/proofs/{**txId}", async (string? txId, HttpContext context, SecurityProofService service, CancellationToken cancellationToken) =>
         {
+            txId = RawRoute.Rest(context, "/v1/security/proofs/") ?? txId;
             try
             {
                 return await service.FindAsync(txId ?? "", cancellationToken) is { } proof

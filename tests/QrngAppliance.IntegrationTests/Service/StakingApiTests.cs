@@ -206,6 +206,38 @@ public sealed class StakingApiTests
     }
 
     [Fact]
+    public async Task Clients_cannot_take_a_security_proofs_request_id_and_any_tx_id_has_a_fetchable_bundle()
+    {
+        await using var appliance = await RunningAppliance.StartAsync(tokens: s_tokens);
+        await RunningAppliance.WaitForAsync(async () => await appliance.LatestTreeSizeAsync() >= 64, "64 leaves");
+        using (var squat = await appliance.Client.SendAsync(Post("/v1/entropy/attested", "{\"bytes\": 416, \"request_id\": \"security-proof:tx-7\"}", OtherToken)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, squat.StatusCode);
+            Assert.Contains("reserved for security proofs", await ErrorAsync(squat), StringComparison.Ordinal);
+        }
+
+        using (var registered = await appliance.Client.SendAsync(Post("/v1/validators", RegistrationJson("val-1", appliance.App.Services.GetRequiredService<PulseChain>().Latest!), StakeToken)))
+        {
+            Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+        }
+
+        const string txId = "0xAB/cd+ef#1";
+        using (var issued = await appliance.Client.SendAsync(Post("/v1/security/proofs", $"{{\"tx_id\": \"{txId}\", \"value\": \"10\"}}", SecurityToken)))
+        {
+            Assert.True(issued.StatusCode == HttpStatusCode.OK, await issued.Content.ReadAsStringAsync());
+        }
+
+        using var bundle = await appliance.Client.SendAsync(AttestedApplianceFixture.GetProof("security-proof:" + txId, OtherToken));
+        var text = await bundle.Content.ReadAsStringAsync();
+        Assert.True(bundle.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal("security-proof:" + txId, JsonDocument.Parse(text).RootElement.GetProperty("request_id").GetString());
+        var proof = await appliance.Client.GetStringAsync("/v1/security/proofs/" + Uri.EscapeDataString(txId));
+        Assert.Equal(txId, JsonDocument.Parse(proof).RootElement.GetProperty("tx_id").GetString());
+        using var spaced = await appliance.Client.SendAsync(AttestedApplianceFixture.GetProof("security-proof:a b", OtherToken));
+        Assert.Equal(HttpStatusCode.BadRequest, spaced.StatusCode);
+    }
+
+    [Fact]
     public async Task Validators_register_with_stake_write_and_are_slashed_only_by_admin()
     {
         await using var appliance = await RunningAppliance.StartAsync(tokens: s_tokens);
