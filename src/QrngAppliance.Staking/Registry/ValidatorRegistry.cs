@@ -63,8 +63,8 @@ public sealed class ValidatorRegistry
                 registration.Attestation, ValidatorStatus.Active, _time.GetUtcNow(), null, null, 1, registration.Operator);
             if (!await _store.TryAddAsync(record, cancellationToken))
             {
-                // Only another registry instance on the same store gets here; its leaves are retired, not reused.
-                await _ledger.ReleaseAsync(registration.Id, leaves, cancellationToken);
+                // Only another registry instance on the same store gets here. The ledger keys a stake by validator id, so
+                // whatever it reserved under this id belongs to the validator that won; releasing it would end that stake.
                 throw AlreadyRegistered(registration.Id);
             }
 
@@ -153,7 +153,17 @@ public sealed class ValidatorRegistry
             {
                 if (record.Status == ValidatorStatus.Unbonding && record.UnbondsAt <= now)
                 {
-                    await _ledger.ReleaseAsync(record.Id, record.EntropyStake.LeafIndices, cancellationToken);
+                    try
+                    {
+                        await _ledger.ReleaseAsync(record.Id, record.EntropyStake.LeafIndices, cancellationToken);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // Its stake already ended otherwise: a slash burned it and stopped before storing the record.
+                        // Repeating that slash completes it; releasing now would hand back a burned stake.
+                        continue;
+                    }
+
                     completed.Add(await UpdateAsync(record with { Status = ValidatorStatus.Unbonded, Version = record.Version + 1 }, cancellationToken));
                 }
             }

@@ -114,6 +114,28 @@ public sealed class ApplianceEntropyLeafLedgerTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await _leaves.BurnAsync("val-s", leaves.Take(3).ToList(), "partial"));
     }
 
+    [Fact]
+    public async Task A_matured_unbonding_whose_stake_a_half_done_slash_burned_waits_for_the_slash_retry()
+    {
+        var store = new FailingOnceStore(_stakes);
+        var now = DateTimeOffset.UtcNow;
+        var registry = new ValidatorRegistry(store, _leaves, _ => AttestationVerdict.Valid(now), RegistryOptions.Default with { UnbondingDelay = TimeSpan.Zero },
+            TimeProvider.System);
+        var size = _pool.Log.Size;
+        var leaves = _pool.Pool.NewestIndices(16);
+        await registry.RegisterAsync(new ValidatorRegistration(
+            "val-u", 2_000, new EntropyStakeCommitment(_pool.Log.RootAt(size), size, leaves),
+            new HardwareAttestation("box-2", [1], [new AttestationSignature("ed25519", "k", [1]), new AttestationSignature("ml-dsa-65", "k", [2])])));
+        await registry.BeginUnbondingAsync("val-u");
+        store.FailNextUpdate = true;
+        await Assert.ThrowsAsync<IOException>(() => registry.SlashAsync("val-u", new SlashRequest("s-2", "equivocation", "ops", null)));
+
+        Assert.Empty(await registry.CompleteMaturedUnbondingsAsync());
+        Assert.Equal(ValidatorStatus.Unbonding, (await registry.GetAsync("val-u"))!.Status);
+        Assert.Equal(LeafState.Burned, await _leaves.StateAsync(leaves[0]));
+        Assert.Equal(ValidatorStatus.Slashed, (await registry.SlashAsync("val-u", new SlashRequest("s-2", "equivocation", "ops", null))).Status);
+    }
+
     private sealed class FailingOnceStore(IValidatorRegistryStore inner) : IValidatorRegistryStore
     {
         public bool FailNextUpdate { get; set; }
