@@ -42,30 +42,25 @@ public static class SecurityStateEndpoints
 
         app.MapPut("/v1/security/state/override", async (HttpContext context, BearerTokens tokens, NetworkSecurityMonitor monitor, EntropyPriceSignal price, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            if (tokens.Authorize(context.Request, ValidatorEndpoints.AdminScope, out var actor) is { } denied)
-            {
-                return denied;
-            }
-
-            var (body, error) = await StakingEndpoints.ReadBodyAsync(context.Request, OverrideShape, cancellationToken);
+            var (body, actor, error) = await StakingEndpoints.AuthorizedBodyAsync(context, tokens, ValidatorEndpoints.AdminScope, OverrideShape, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
 
             var now = time.GetUtcNow();
-            if (!body!.Value.TryGetProperty("state", out var stateElement) || stateElement.ValueKind != JsonValueKind.String
+            if (!body.TryGetProperty("state", out var stateElement) || stateElement.ValueKind != JsonValueKind.String
                 || !NetworkSecurityStates.TryParse(stateElement.GetString(), out var state))
             {
                 return ApiError.BadRequest($"'state' must be one of {string.Join(", ", NetworkSecurityStates.Names)}");
             }
 
-            if (Text(body.Value, "reason", MaxTextLength, required: true, out var reason) is { } badReason)
+            if (Text(body, "reason", MaxTextLength, required: true, out var reason) is { } badReason)
             {
                 return badReason;
             }
 
-            if (Time(body.Value, "until", now, required: false, out var until) is { } badUntil)
+            if (Time(body, "until", now, required: false, out var until) is { } badUntil)
             {
                 return badUntil;
             }
@@ -102,7 +97,7 @@ public static class SecurityStateEndpoints
                     return error;
                 }
 
-                if (Text(body!.Value, "reason", MaxTextLength, required: false, out var given) is { } badReason)
+                if (Text(body, "reason", MaxTextLength, required: false, out var given) is { } badReason)
                 {
                     return badReason;
                 }
@@ -115,22 +110,17 @@ public static class SecurityStateEndpoints
 
         app.MapPost("/v1/security/signals", async (HttpContext context, BearerTokens tokens, NetworkSecurityMonitor monitor, EntropyPriceSignal price, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            if (tokens.Authorize(context.Request, ValidatorEndpoints.AdminScope, out var actor) is { } denied)
-            {
-                return denied;
-            }
-
-            var (body, error) = await StakingEndpoints.ReadBodyAsync(context.Request, SignalShape, cancellationToken);
+            var (body, actor, error) = await StakingEndpoints.AuthorizedBodyAsync(context, tokens, ValidatorEndpoints.AdminScope, SignalShape, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
 
-            var kind = body!.Value.TryGetProperty("kind", out var kindElement) && kindElement.ValueKind == JsonValueKind.String ? kindElement.GetString() : null;
+            var kind = body.TryGetProperty("kind", out var kindElement) && kindElement.ValueKind == JsonValueKind.String ? kindElement.GetString() : null;
             return kind switch
             {
-                "attack" => RecordAttack(body.Value, actor, monitor, price),
-                "governance" => RecordGovernance(body.Value, time.GetUtcNow(), monitor, price),
+                "attack" => RecordAttack(body, actor, monitor, price),
+                "governance" => RecordGovernance(body, time.GetUtcNow(), monitor, price),
                 _ => ApiError.BadRequest("'kind' must be \"attack\" or \"governance\""),
             };
         });

@@ -61,28 +61,23 @@ public static class StakingEndpoints
                 return error;
             }
 
-            return ParseValue(body!.Value, out var value) is { } invalid ? invalid : Results.Json(QuoteView.From(service.Quote(value)), ApiJson.Options);
+            return ParseValue(body, out var value) is { } invalid ? invalid : Results.Json(QuoteView.From(service.Quote(value)), ApiJson.Options);
         });
 
         app.MapPost("/v1/security/proofs", async (HttpContext context, BearerTokens tokens, SecurityProofService service, CancellationToken cancellationToken) =>
         {
-            if (tokens.Authorize(context.Request, SecurityConsumeScope) is { } denied)
-            {
-                return denied;
-            }
-
-            var (body, error) = await ReadBodyAsync(context.Request, "{\"tx_id\": \"...\", \"value\": \"N\"}", cancellationToken);
+            var (body, _, error) = await StakingEndpoints.AuthorizedBodyAsync(context, tokens, SecurityConsumeScope, "{\"tx_id\": \"...\", \"value\": \"N\"}", cancellationToken);
             if (error is not null)
             {
                 return error;
             }
 
-            if (!body!.Value.TryGetProperty("tx_id", out var txId) || txId.ValueKind != JsonValueKind.String)
+            if (!body.TryGetProperty("tx_id", out var txId) || txId.ValueKind != JsonValueKind.String)
             {
                 return ApiError.BadRequest("'tx_id' must be a string of 1-128 printable ASCII characters without spaces");
             }
 
-            if (ParseValue(body.Value, out var value) is { } invalid)
+            if (ParseValue(body, out var value) is { } invalid)
             {
                 return invalid;
             }
@@ -145,11 +140,27 @@ public static class StakingEndpoints
         return TransactionValue.TryParse(text, out value, out var problem) ? null : ApiError.BadRequest($"'value': {problem}");
     }
 
-    internal static async Task<(JsonElement? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, string shape, CancellationToken cancellationToken, int maxBodyBytes = MaxBodyBytes)
+    /// <summary>
+    /// How every state-changing staking endpoint starts: the bearer token must carry <paramref name="scope"/> (the
+    /// actor is its name, for audit records), then the body must be one JSON object of at most <paramref name="maxBodyBytes"/>.
+    /// </summary>
+    internal static async Task<(JsonElement Body, string Actor, IResult? Error)> AuthorizedBodyAsync(
+        HttpContext context, BearerTokens tokens, string scope, string shape, CancellationToken cancellationToken, int maxBodyBytes = MaxBodyBytes)
+    {
+        if (tokens.Authorize(context.Request, scope, out var actor) is { } denied)
+        {
+            return (default, actor, denied);
+        }
+
+        var (body, error) = await ReadBodyAsync(context.Request, shape, cancellationToken, maxBodyBytes);
+        return (body, actor, error);
+    }
+
+    internal static async Task<(JsonElement Body, IResult? Error)> ReadBodyAsync(HttpRequest request, string shape, CancellationToken cancellationToken, int maxBodyBytes = MaxBodyBytes)
     {
         if (request.ContentLength > maxBodyBytes)
         {
-            return (null, TooLarge(maxBodyBytes));
+            return (default, TooLarge(maxBodyBytes));
         }
 
         var buffer = new MemoryStream();
@@ -160,7 +171,7 @@ public static class StakingEndpoints
             buffer.Write(chunk, 0, read);
             if (buffer.Length > maxBodyBytes)
             {
-                return (null, TooLarge(maxBodyBytes));
+                return (default, TooLarge(maxBodyBytes));
             }
         }
 
@@ -169,11 +180,11 @@ public static class StakingEndpoints
             using var document = JsonDocument.Parse(buffer.ToArray());
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? (document.RootElement.Clone(), null)
-                : (null, ApiError.BadRequest($"the body must be a JSON object {shape}"));
+                : (default, ApiError.BadRequest($"the body must be a JSON object {shape}"));
         }
         catch (JsonException)
         {
-            return (null, ApiError.BadRequest($"the body must be a JSON object {shape}"));
+            return (default, ApiError.BadRequest($"the body must be a JSON object {shape}"));
         }
     }
 

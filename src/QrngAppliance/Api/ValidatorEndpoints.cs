@@ -29,12 +29,7 @@ public static class ValidatorEndpoints
     {
         app.MapPost("/v1/validators", async (HttpContext context, BearerTokens tokens, ValidatorRegistry registry, CancellationToken cancellationToken) =>
         {
-            if (tokens.Authorize(context.Request, StakeWriteScope, out var actor) is { } denied)
-            {
-                return denied;
-            }
-
-            var (body, error) = await StakingEndpoints.ReadBodyAsync(context.Request, RegistrationShape, cancellationToken, MaxRegistrationBytes);
+            var (body, actor, error) = await StakingEndpoints.AuthorizedBodyAsync(context, tokens, StakeWriteScope, RegistrationShape, cancellationToken, MaxRegistrationBytes);
             if (error is not null)
             {
                 return error;
@@ -43,7 +38,7 @@ public static class ValidatorEndpoints
             ValidatorRegistration registration;
             try
             {
-                registration = ParseRegistration(body!.Value) with { Operator = actor };
+                registration = ParseRegistration(body) with { Operator = actor };
             }
             catch (FormatException e)
             {
@@ -117,29 +112,24 @@ public static class ValidatorEndpoints
 
         app.MapPost("/v1/validators/{id}/slash", async (string id, HttpContext context, BearerTokens tokens, ValidatorRegistry registry, CancellationToken cancellationToken) =>
         {
-            if (tokens.Authorize(context.Request, AdminScope, out var actor) is { } denied)
-            {
-                return denied;
-            }
-
-            var (body, error) = await StakingEndpoints.ReadBodyAsync(context.Request, "{\"slash_id\", \"reason\", \"evidence\"}", cancellationToken);
+            var (body, actor, error) = await StakingEndpoints.AuthorizedBodyAsync(context, tokens, AdminScope, "{\"slash_id\", \"reason\", \"evidence\"}", cancellationToken);
             if (error is not null)
             {
                 return error;
             }
 
-            if (!TryString(body!.Value, "slash_id", out var slashId) || slashId.Length is 0 or > 128)
+            if (!TryString(body, "slash_id", out var slashId) || slashId.Length is 0 or > 128)
             {
                 return ApiError.BadRequest("'slash_id' must be a string of 1-128 characters");
             }
 
-            if (!TryString(body.Value, "reason", out var reason) || reason.Length is 0 or > 1024)
+            if (!TryString(body, "reason", out var reason) || reason.Length is 0 or > 1024)
             {
                 return ApiError.BadRequest("'reason' must be a string of 1-1024 characters");
             }
 
             string? evidence = null;
-            if (body.Value.TryGetProperty("evidence", out var given) && given.ValueKind != JsonValueKind.Null)
+            if (body.TryGetProperty("evidence", out var given) && given.ValueKind != JsonValueKind.Null)
             {
                 if (given.ValueKind != JsonValueKind.String)
                 {
