@@ -42,6 +42,13 @@ public sealed record SecurityProof(
     /// <summary>When the entropy was consumed.</summary>
     public DateTimeOffset Timestamp => Consumption.ConsumedAt;
 
+    /// <summary>
+    /// A tx id as proofs accept it: 1 to <paramref name="maxLength"/> printable ASCII characters without spaces (a
+    /// chain's own transaction id format, which may hold '/', '+' or '#').
+    /// </summary>
+    public static bool IsWellFormedTxId(string? txId, int maxLength) =>
+        !string.IsNullOrEmpty(txId) && txId.Length <= maxLength && txId.All(c => c is > ' ' and <= '~');
+
     /// <summary>The consumption request id a proof for <paramref name="txId"/> uses in the once-only ledger.</summary>
     public static string RequestIdFor(string txId) => "security-proof:" + txId;
 }

@@ -137,7 +137,7 @@ public static class SecurityProofJson
             Hex(consumption, "root"), pulse, consumedAt);
         // The selection seed frames the tx id with a u16 length; the service's own rule is far tighter (128).
         var txId = Str(root, "tx_id");
-        if (txId.Length > ushort.MaxValue || !txId.All(c => c is > ' ' and <= '~'))
+        if (!SecurityProof.IsWellFormedTxId(txId, ushort.MaxValue))
         {
             throw new FormatException("field 'tx_id' must be printable ASCII without spaces, at most 65535 characters");
         }

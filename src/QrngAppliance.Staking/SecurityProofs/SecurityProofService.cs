@@ -131,7 +131,7 @@ public sealed class SecurityProofService
 
     private void CheckTxId(string? txId)
     {
-        if (string.IsNullOrEmpty(txId) || txId.Length > _options.MaxTxIdLength || !txId.All(c => c is > ' ' and <= '~'))
+        if (!SecurityProof.IsWellFormedTxId(txId, _options.MaxTxIdLength))
         {
             throw new SecurityProofException(SecurityProofErrorKind.Invalid,
                 $"tx_id must be 1-{_options.MaxTxIdLength} printable ASCII characters without spaces");

@@ -169,9 +169,7 @@ public static partial class AttestedEntropyEndpoints
     private static bool IsLookupId(string requestId) =>
         RequestIdPattern().IsMatch(requestId)
         || (requestId.StartsWith(s_securityProofPrefix, StringComparison.Ordinal)
-            && requestId.Length > s_securityProofPrefix.Length
-            && requestId.Length <= s_securityProofPrefix.Length + SecurityProofOptions.Default.MaxTxIdLength
-            && requestId.All(c => c is > ' ' and <= '~'));
+            && SecurityProof.IsWellFormedTxId(requestId[s_securityProofPrefix.Length..], SecurityProofOptions.Default.MaxTxIdLength));
 
     [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     private static partial Regex RequestIdPattern();

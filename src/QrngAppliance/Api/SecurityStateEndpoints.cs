@@ -174,9 +174,7 @@ public static class SecurityStateEndpoints
             return badId;
         }
 
-        if (!body.TryGetProperty("proposal_impact", out var impactElement) || impactElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number)
-            || !UInt128.TryParse(impactElement.ValueKind == JsonValueKind.String ? impactElement.GetString() : impactElement.GetRawText(),
-                NumberStyles.None, CultureInfo.InvariantCulture, out var impact))
+        if (!ApiJson.TryUInt128(body, "proposal_impact", out var impact))
         {
             return ApiError.BadRequest("'proposal_impact' must be a whole number from 0 to 2^128 - 1, as a JSON string or integer");
         }

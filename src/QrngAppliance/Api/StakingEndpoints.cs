@@ -66,7 +66,7 @@ public static class StakingEndpoints
 
         app.MapPost("/v1/security/proofs", async (HttpContext context, BearerTokens tokens, SecurityProofService service, CancellationToken cancellationToken) =>
         {
-            var (body, _, error) = await StakingEndpoints.AuthorizedBodyAsync(context, tokens, SecurityConsumeScope, "{\"tx_id\": \"...\", \"value\": \"N\"}", cancellationToken);
+            var (body, _, error) = await AuthorizedBodyAsync(context, tokens, SecurityConsumeScope, "{\"tx_id\": \"...\", \"value\": \"N\"}", cancellationToken);
             if (error is not null)
             {
                 return error;
@@ -131,12 +131,11 @@ public static class StakingEndpoints
     private static IResult? ParseValue(JsonElement body, out TransactionValue value)
     {
         value = default;
-        if (!body.TryGetProperty("value", out var element) || element.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        if (ApiJson.WholeNumberText(body, "value") is not { } text)
         {
             return ApiError.BadRequest("'value' is required: a whole number from 1 to 2^128 - 1, as a JSON string or integer");
         }
 
-        var text = element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
         return TransactionValue.TryParse(text, out value, out var problem) ? null : ApiError.BadRequest($"'value': {problem}");
     }
 

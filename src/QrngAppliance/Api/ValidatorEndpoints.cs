@@ -167,11 +167,7 @@ public static class ValidatorEndpoints
             throw new FormatException($"'id' must be a validator id of 1-{ValidatorIds.MaxLength} characters");
         }
 
-        var stakeText = body.TryGetProperty("token_stake", out var stake) && stake.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? (stake.ValueKind == JsonValueKind.String ? stake.GetString() : stake.GetRawText())
-            : null;
-        if (stakeText is null || !stakeText.All(char.IsAsciiDigit) || stakeText.Length == 0
-            || !UInt128.TryParse(stakeText, NumberStyles.None, CultureInfo.InvariantCulture, out var tokenStake))
+        if (!ApiJson.TryUInt128(body, "token_stake", out var tokenStake))
         {
             throw new FormatException("'token_stake' must be a whole number from 0 to 2^128 - 1, as a JSON string or integer");
         }

@@ -88,11 +88,7 @@ internal static class SecurityProofVerifyRunner
         {
             return ApplianceConfiguration.Load(configPath).Staking.BuildPolicy();
         }
-        catch (ConfigurationException e)
-        {
-            throw new UsageException($"--config {configPath}: {e.Message}");
-        }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ConfigurationException or ArgumentException)
         {
             throw new UsageException($"--config {configPath}: {e.Message}");
         }

@@ -35,8 +35,8 @@ public sealed class VerifyCommand : ICliCommand
                               check; (security proof) ok, tx_id, checks [{check, ok, detail}]
 
         A bundle checked without --chain-info/--keys uses the bundle's own keys: that proves consistency, not who signed.
-        A security proof prints one line per check (tier-for-value, consumption, attestation, inclusion, selection),
-        then ok; each failed check is "proof check failed: CHECK: reason".
+        A security proof prints one line per check (tier-for-value, consumption, attestation, inclusion, selection,
+        issuer-signature), then ok; each failed check is "proof check failed: CHECK: reason".
         Exit 0 when every check passes, 1 when a check fails (named), 2 on unreadable input or bad arguments.
         """;
 

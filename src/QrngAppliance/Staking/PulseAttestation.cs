@@ -3,6 +3,7 @@ using QrngAppliance.Proofs.Pulses;
 using QrngAppliance.Proofs.Signing;
 using QrngAppliance.Staking.Attestation;
 using QrngAppliance.Staking.SecurityProofs;
+using QrngAppliance.Verification;
 
 namespace QrngAppliance.Staking;
 
@@ -92,15 +93,17 @@ public static class PulseAttestation
     /// <summary>Checks a security proof's issuer signatures: every key in <paramref name="keys"/> (Ed25519 and ML-DSA-65) must have signed.</summary>
     public static IssuerSignatureVerifier IssuerVerifier(IReadOnlyList<PulseKey> keys) => (bytes, signatures) =>
     {
+        List<PulseSignature> parsed;
         try
         {
-            var parsed = signatures.Select(s => new PulseSignature(s.Algorithm, Convert.FromHexString(s.KeyId), s.Signature)).ToList();
-            return new PulseKeySet(keys).Check(parsed, bytes) is { } failure ? $"{failure.Check}: {failure.Detail}" : null;
+            parsed = [.. signatures.Select(s => new PulseSignature(s.Algorithm, Convert.FromHexString(s.KeyId), s.Signature))];
         }
-        catch (Exception e) when (e is ArgumentException or FormatException)
+        catch (FormatException e)
         {
-            return e.Message;
+            return $"a signature's key_id is not hex: {e.Message}";
         }
+
+        return PulseSignatureCheck.Check(parsed, bytes, keys, "proof");
     };
 
     /// <summary>RFC 9162 inclusion of a consumed leaf under a root.</summary>

@@ -10,11 +10,18 @@ namespace QrngAppliance.Verification;
 public static class PulseSignatureCheck
 {
     /// <summary>Null when every key in <paramref name="keys"/> signed <paramref name="pulse"/>; else the reason.</summary>
-    public static string? Check(Pulse pulse, IReadOnlyList<PulseKey> keys)
+    public static string? Check(Pulse pulse, IReadOnlyList<PulseKey> keys) =>
+        Check(pulse.Signatures, PulseCodec.SignedBytes(pulse), keys, "pulse");
+
+    /// <summary>
+    /// Null when every key in <paramref name="keys"/> made a verifying signature over <paramref name="signedBytes"/>
+    /// (a pulse, or any document the appliance signs with its pulse keys, such as a security proof); else the reason.
+    /// </summary>
+    public static string? Check(IReadOnlyList<PulseSignature> signatures, byte[] signedBytes, IReadOnlyList<PulseKey> keys, string what)
     {
         if (keys.Count == 0)
         {
-            return "no public key to check the pulse signature with";
+            return $"no public key to check the {what} signature with";
         }
 
         PulseKeySet set;
@@ -27,6 +34,6 @@ public static class PulseSignatureCheck
             return e.Message;
         }
 
-        return set.Check(pulse, PulseCodec.SignedBytes(pulse)) is { } failure ? $"{failure.Check}: {failure.Detail}" : null;
+        return set.Check(signatures, signedBytes) is { } failure ? $"{failure.Check}: {failure.Detail}" : null;
     }
 }
