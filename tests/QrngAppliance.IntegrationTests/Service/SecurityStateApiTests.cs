@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -308,29 +307,10 @@ public sealed class SecurityStateApiTests
         return text;
     }
 
-    private static async Task<JsonElement> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body, string? token, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await client.SendAsync(Request(method, path, body, token));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path}: {response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> SendJsonAsync(HttpClient client, HttpMethod method, string path, string body, string? token, HttpStatusCode expected = HttpStatusCode.OK) =>
+        StakingRequests.ExpectAsync(client, Request(method, path, body, token), expected);
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, string? json, string? token)
-    {
-        var request = new HttpRequestMessage(method, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return request;
-    }
+    private static HttpRequestMessage Request(HttpMethod method, string path, string? json, string? token) => StakingRequests.Request(method, path, json, token);
 
     private static async Task<string> ErrorAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;

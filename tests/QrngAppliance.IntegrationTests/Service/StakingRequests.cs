@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -47,14 +48,34 @@ internal static class StakingRequests
         });
     }
 
-    public static HttpRequestMessage Post(string path, string json, string? token)
+    public static HttpRequestMessage Post(string path, string json, string? token) => Request(HttpMethod.Post, path, json, token);
+
+    /// <summary>A request with an optional JSON body and an optional bearer token.</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string path, string? json, string? token)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
         return request;
+    }
+
+    /// <summary>Sends <paramref name="request"/>, asserts the status (naming the body when it differs) and returns the JSON answer.</summary>
+    public static async Task<JsonElement> ExpectAsync(HttpClient client, HttpRequestMessage request, HttpStatusCode expected)
+    {
+        using (request)
+        using (var response = await client.SendAsync(request))
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == expected, $"{request.Method} {request.RequestUri}: {(int)response.StatusCode} {text}");
+            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        }
     }
 }

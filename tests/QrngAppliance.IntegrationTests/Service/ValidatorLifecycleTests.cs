@@ -197,16 +197,8 @@ public sealed class ValidatorLifecycleTests
             id, (attestedBy ?? appliance).App.Services.GetRequiredService<PulseChain>().Latest!, treeSize,
             appliance.App.Services.GetRequiredService<AttestedPool>().Log.RootAt(treeSize), leaves, keys);
 
-    private static async Task<JsonElement> ExpectAsync(RunningAppliance appliance, HttpRequestMessage request, HttpStatusCode expected)
-    {
-        using (request)
-        using (var response = await appliance.Client.SendAsync(request))
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == expected, $"{request.RequestUri}: {(int)response.StatusCode} {text}");
-            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-        }
-    }
+    private static Task<JsonElement> ExpectAsync(RunningAppliance appliance, HttpRequestMessage request, HttpStatusCode expected) =>
+        StakingRequests.ExpectAsync(appliance.Client, request, expected);
 
     private static HttpRequestMessage Post(string path, string json, string? token) => StakingRequests.Post(path, json, token);
 }
