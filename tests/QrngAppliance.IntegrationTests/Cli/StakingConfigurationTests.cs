@@ -18,6 +18,11 @@ public sealed class StakingConfigurationTests : IDisposable
     [InlineData("""{"Staking":{"FloorBits":-1}}""", "Staking:FloorBits", "must not be negative")]
     [InlineData("""{"Staking":{"BitsPerDoubling":"many"}}""", "Staking", "BitsPerDoubling")]
     [InlineData("""{"Staking":{"Typo":1}}""", "Staking", "Typo")]
+    [InlineData("""{"Staking":{"UnbondingDelaySeconds":0}}""", "Staking:UnbondingDelaySeconds", "must be between 1 and")]
+    [InlineData("""{"Staking":{"UnbondingDelaySeconds":31536001}}""", "Staking:UnbondingDelaySeconds", "must be between 1 and")]
+    [InlineData("""{"Staking":{"TrustedKeyIds":["abc"]}}""", "Staking:TrustedKeyIds:0", "16 hex digits")]
+    [InlineData("""{"Staking":{"TrustedKeyIds":["00112233445566778","x"]}}""", "Staking:TrustedKeyIds:0", "16 hex digits")]
+    [InlineData("""{"Staking":{"TrustedKeyIds":["001122334455667g"]}}""", "Staking:TrustedKeyIds:0", "16 hex digits")]
     public async Task A_bad_staking_setting_stops_startup_naming_the_key(string json, string key, string problem)
     {
         var config = Path.Combine(_dir, "appsettings.json");

@@ -169,6 +169,42 @@ public sealed class ValidatorLifecycleTests
         Assert.Equal(["val-a", "val-b", "val-c"], proof.GetProperty("validators").EnumerateArray().Select(v => v.GetString()).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Presented_keys_must_be_trusted_when_a_trust_list_is_configured_and_malformed_keys_are_refused()
+    {
+        await using var b = await RunningAppliance.StartAsync();
+        var keysOfB = (await b.GetJsonAsync("/v1/keys")).GetProperty("keys");
+        var trusted = keysOfB.EnumerateArray().Select(k => k.GetProperty("key_id").GetString()!).ToList();
+        await using var a = await RunningAppliance.StartAsync(tokens: s_tokens, configureOptions: o => o.Staking.TrustedKeyIds = ["0011223344556677"]);
+        await RunningAppliance.WaitForAsync(async () => await a.LatestTreeSizeAsync() >= 32 && await b.LatestPulseAsync() is not null, "pulses on two appliances");
+
+        async Task<string> RegistrationAsync(string id, JsonElement? keys) =>
+            RegistrationJson(a, id, await a.GetJsonAsync("/v1/security/stakeable-leaves?count=16"), b, keys);
+
+        var untrusted = await ExpectAsync(a, Post("/v1/validators", await RegistrationAsync("val-b", keysOfB), StakeToken), HttpStatusCode.BadRequest);
+        Assert.Contains("is not in Staking:TrustedKeyIds", untrusted.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains(trusted[0], untrusted.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        (string Keys, string Expected)[] malformed =
+        [
+            ("{}", "'attestation.keys' must be an array"),
+            ("[]", "'attestation.keys' must be an array"),
+            ($"[{string.Join(',', Enumerable.Repeat("{\"algorithm\": \"ed25519\", \"public_key\": \"AA==\"}", 9))}]", "'attestation.keys' must be an array of 1-8"),
+            ("[{\"public_key\": \"AA==\"}]", "need a string 'algorithm'"),
+            ("[{\"algorithm\": \"ed25519\", \"public_key\": \"not base64!\"}]", "'attestation.keys[].public_key' must be a base64 string"),
+        ];
+        var body = await RegistrationAsync("val-m", null);
+        foreach (var (keys, expected) in malformed)
+        {
+            var bad = body.Replace("\"attestation\":{", $"\"attestation\":{{\"keys\":{keys},", StringComparison.Ordinal);
+            Assert.NotEqual(body, bad);
+            var refused = await ExpectAsync(a, Post("/v1/validators", bad, StakeToken), HttpStatusCode.BadRequest);
+            Assert.Contains(expected, refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty((await a.GetJsonAsync("/v1/validators")).EnumerateArray());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("?count=15")]
