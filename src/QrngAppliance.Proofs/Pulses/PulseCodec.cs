@@ -103,6 +103,9 @@ public static class PulseCodec
     /// <summary>
     /// The pulse's published randomness: SHA-512(signed bytes ‖ signature_1 ‖ … ‖ signature_n), signatures raw and
     /// in list order. Derived from the signed pulse (NIST beacon 2.0's outputValue), never from raw pool bytes.
+    /// Only the key holders can change it: a verifier accepts exactly one signature per chain-info key, in key order,
+    /// each of its scheme's fixed size (<see cref="PulseKeySet.Check(IReadOnlyList{PulseSignature}, byte[])"/>), and both
+    /// schemes sign deterministically, so the hashed bytes are fixed by the signed bytes and the keys.
     /// </summary>
     public static byte[] Randomness(Pulse pulse)
     {

@@ -32,6 +32,11 @@ public sealed class PulseKeySet
             }
         }
 
+        if (keys.Select(k => Convert.ToHexStringLower(k.KeyId)).Distinct().Count() != keys.Count)
+        {
+            throw new ArgumentException("the key set names one key twice; each key signs once");
+        }
+
         foreach (var required in (string[])[Ed25519PulseSigner.AlgorithmName, MlDsa65PulseSigner.AlgorithmName])
         {
             if (!keys.Any(k => k.Algorithm == required))
@@ -46,22 +51,39 @@ public sealed class PulseKeySet
     public IReadOnlyList<PulseKey> Keys { get; }
 
     /// <summary>Null when every key signed <paramref name="signedBytes"/>; else the failing check
-    /// (<c>signature:&lt;algorithm&gt;</c>) and the reason.</summary>
+    /// (<c>signature:&lt;algorithm&gt;</c> or <c>signature-set</c>) and the reason.</summary>
     public (string Check, string Detail)? Check(Pulse pulse, byte[] signedBytes) => Check(pulse.Signatures, signedBytes);
 
     /// <summary>
-    /// Null when <paramref name="signatures"/> hold a verifying signature by every key over <paramref name="signedBytes"/>
-    /// (any document the appliance signs with its pulse keys, e.g. a security proof); else the failing check and the reason.
+    /// Null when <paramref name="signatures"/> is the one canonical set over <paramref name="signedBytes"/>: exactly one
+    /// signature per key, in key order (chain-info order), each by that key, of that scheme's exact size, and each
+    /// verifying. Anything else fails, even when every key's signature is somewhere in the list: the published
+    /// randomness hashes the list, so a list anyone could reorder, pad or duplicate would let anyone steer it.
+    /// Used for any document the appliance signs with its pulse keys (pulses, attestations, security proofs).
     /// </summary>
     public (string Check, string Detail)? Check(IReadOnlyList<PulseSignature> signatures, byte[] signedBytes)
     {
-        foreach (var (key, mlDsa) in _keys)
+        for (var i = 0; i < _keys.Count; i++)
         {
+            var (key, mlDsa) = _keys[i];
             var check = "signature:" + key.Algorithm;
-            var sig = signatures.FirstOrDefault(s => s.Algorithm == key.Algorithm && s.KeyId.AsSpan().SequenceEqual(key.KeyId));
-            if (sig is null)
+            var keyId = Convert.ToHexStringLower(key.KeyId);
+            if (i >= signatures.Count)
             {
-                return (check, $"no {key.Algorithm} signature by key {Convert.ToHexStringLower(key.KeyId)}");
+                return (check, $"no {key.Algorithm} signature by key {keyId} (signature {i + 1} of {_keys.Count})");
+            }
+
+            var sig = signatures[i];
+            if (sig.Algorithm != key.Algorithm || !sig.KeyId.AsSpan().SequenceEqual(key.KeyId))
+            {
+                return (check, $"signature {i + 1} is {Describe(sig.Algorithm)} by key {Convert.ToHexStringLower(sig.KeyId)}, expected {key.Algorithm} by key {keyId}: "
+                    + "the list must hold one signature per chain-info key, in its order");
+            }
+
+            var size = mlDsa is null ? Ed25519.SignatureSize : MlDsaScheme.MlDsa65.Parameters.SignatureBytes;
+            if (sig.Signature.Length != size)
+            {
+                return (check, $"{key.Algorithm} signature is {sig.Signature.Length} bytes, expected {size}");
             }
 
             var ok = mlDsa is null
@@ -73,6 +95,15 @@ public sealed class PulseKeySet
             }
         }
 
-        return null;
+        return signatures.Count > _keys.Count
+            ? ("signature-set", $"{signatures.Count - _keys.Count} signature(s) after the {_keys.Count} the keys made (the first is {Describe(signatures[_keys.Count].Algorithm)}): "
+                + "a signed document carries exactly one signature per chain-info key and nothing else")
+            : null;
     }
+
+    /// <summary>An algorithm name from untrusted input, bounded and quoted when it is not one we know.</summary>
+    private static string Describe(string algorithm) =>
+        algorithm is Ed25519PulseSigner.AlgorithmName or MlDsa65PulseSigner.AlgorithmName
+            ? algorithm
+            : $"unknown scheme '{(algorithm.Length > 32 ? algorithm[..32] + "…" : algorithm)}'";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using QrngAppliance.Api;
 using QrngAppliance.Proofs.Pulses;
+using QrngAppliance.Verification;
 
 namespace QrngAppliance.Cli;
 
@@ -102,7 +103,7 @@ public static class ChainVerifyRunner
         foreach (var element in root.EnumerateArray())
         {
             var pulse = FromView(element, pulses.Count);
-            if (viewFailure is null && ViewMismatch(pulse, element) is { } field)
+            if (viewFailure is null && PulseViewCheck.FirstMismatch(pulse, element) is { } field)
             {
                 viewFailure = (pulses.Count, new ChainCheckFailure(pulse.Seq, "view:" + field, $"the JSON field '{field}' disagrees with signed_bytes"));
             }
@@ -138,29 +139,6 @@ public static class ChainVerifyRunner
         {
             throw new UsageException($"--chain: pulse #{index} is not a pulse view ({e.Message})");
         }
-    }
-
-    /// <summary>The first field of <paramref name="element"/> that differs from the view of <paramref name="pulse"/>, or null.</summary>
-    private static string? ViewMismatch(Pulse pulse, JsonElement element)
-    {
-        var expected = JsonSerializer.SerializeToElement(PulseView.From(pulse), ApiJson.Options);
-        foreach (var property in expected.EnumerateObject())
-        {
-            if (!element.TryGetProperty(property.Name, out var actual) || !JsonElement.DeepEquals(property.Value, actual))
-            {
-                return property.Name;
-            }
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            if (!expected.TryGetProperty(property.Name, out _))
-            {
-                return property.Name;
-            }
-        }
-
-        return null;
     }
 
     private static ChainInfo ReadChainInfo(byte[] data, string path)

@@ -18,7 +18,7 @@ public sealed class VerifyCommand : ICliCommand
     public string Usage =>
         """
         usage: qrng verify --chain FILE (--chain-info FILE | --keys FILE) [--json]
-               qrng verify --proof FILE [--chain-info FILE | --keys FILE]
+               qrng verify --proof FILE (--chain-info FILE | --keys FILE | --trust-embedded-keys)
                qrng verify --proof SECURITY-PROOF (--chain-info FILE | --keys FILE) [--config FILE] [--consumption FILE] [--json]
                qrng verify --chain FILE --proof FILE (--chain-info FILE | --keys FILE)
 
@@ -34,13 +34,18 @@ public sealed class VerifyCommand : ICliCommand
           --json              one JSON object: (chain) ok, pulses, first_seq, last_seq, rotations, or the failing seq and
                               check; (security proof) ok, tx_id, checks [{check, ok, detail}]
 
-        A bundle checked without --chain-info/--keys uses the bundle's own keys: that proves consistency, not who signed.
+          --trust-embedded-keys  (proof bundle) check against the keys the bundle carries: proves only that the bundle is
+                              consistent with itself, never who signed it, and says so instead of "proof ok"
+
+        Every check needs a trust anchor (--chain-info or --keys); without one, verify exits 2 ("needs a trust anchor").
+        Signatures must be exactly one per anchor key, in the anchor's key order: any other list fails signature:… or
+        signature-set, because the published randomness hashes that list.
         A security proof prints one line per check (tier-for-value, consumption, attestation, inclusion, selection,
         issuer-signature), then ok; each failed check is "proof check failed: CHECK: reason".
         Exit 0 when every check passes, 1 when a check fails (named), 2 on unreadable input or bad arguments.
         """;
 
-    public IReadOnlyList<string> Flags { get; } = ["--json"];
+    public IReadOnlyList<string> Flags { get; } = ["--json", "--trust-embedded-keys"];
 
     public IReadOnlyList<string> ValuedOptions { get; } = ["--chain", "--proof", "--chain-info", "--keys", "--config", "--consumption"];
 
@@ -59,6 +64,11 @@ public sealed class VerifyCommand : ICliCommand
         if (chainInfo is not null && keys is not null)
         {
             throw new UsageException("give at most one of --chain-info FILE or --keys FILE (the trust anchor)");
+        }
+
+        if (proof is null && args.Flag("--trust-embedded-keys"))
+        {
+            throw new UsageException("--trust-embedded-keys applies only to a proof bundle given with --proof");
         }
 
         if (proof is null && (args.Value("--config") ?? args.Value("--consumption")) is not null)
@@ -99,6 +109,18 @@ public sealed class VerifyCommand : ICliCommand
         if ((configPath ?? consumptionPath) is not null)
         {
             throw new UsageException("--config and --consumption apply only to a security proof (a proof with tx_id and security_tier)");
+        }
+
+        var trustEmbedded = args.Flag("--trust-embedded-keys");
+        if (anchorPath is null && !trustEmbedded)
+        {
+            throw new UsageException(
+                "--proof needs a trust anchor: --chain-info FILE or --keys FILE (--trust-embedded-keys checks internal consistency only)");
+        }
+
+        if (anchorPath is not null && trustEmbedded)
+        {
+            throw new UsageException("give a trust anchor (--chain-info/--keys) or --trust-embedded-keys, not both");
         }
 
         IReadOnlyList<PulseKey>? keys = null;

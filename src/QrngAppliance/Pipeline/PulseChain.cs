@@ -67,6 +67,7 @@ public sealed partial class PulseChain
             : latest.Version != Pulse.V2 ? $"the journal ends in a version {latest.Version} pulse; version 1 pulses stay readable but are not continued"
             : stored is null ? $"no readable {ChainInfoFileName}"
             : !MatchesLastPulse(stored, latest) ? $"{ChainInfoFileName} does not match the last pulse"
+            : LastPulseSignatureFailure(stored, latest) is { } bad ? $"the journal's last pulse {latest.Seq} fails its signature check ({bad}); it is not continued"
             : stored.ApplianceId != settings.ApplianceId ? "the appliance id changed"
             : stored.PeriodMilliseconds != (long)settings.Period.TotalMilliseconds ? "the pulse period changed"
             : stored.Keys.Count != keys.Count || !stored.Keys.Zip(keys).All(p => p.First.SameAs(p.Second)) ? "the signing keys changed outside a rotation"
@@ -86,6 +87,29 @@ public sealed partial class PulseChain
         }
 
         return new PulseChain(journal, pool, sources, signers, settings, time, info, latest);
+    }
+
+    /// <summary>
+    /// The server reads its own journal under the same strict rule as any verifier: a stored pulse whose signature
+    /// list is not the canonical one (edited on disk, or written by a buggy build) is never extended. A rotation
+    /// record is signed by the keys before it, which the stored chain info no longer holds, so it is checked by
+    /// its successor's verifiers instead.
+    /// </summary>
+    private static string? LastPulseSignatureFailure(ChainInfo stored, Pulse latest)
+    {
+        if (latest.RotateTo is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new PulseKeySet(stored.Keys).Check(latest, PulseCodec.SignedBytes(latest)) is { } bad ? $"{bad.Check}: {bad.Detail}" : null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>

@@ -44,11 +44,24 @@ public static class PulseAttestation
             return AttestationVerdict.Invalid($"the pulse is from {pulse.ApplianceId}, not {attestation.ApplianceId}");
         }
 
+        // The attestation repeats the pulse's signatures beside it; the registry reads key ids from that copy, so it
+        // must be the pulse's own canonical list, not another list that merely contains the right signatures.
+        if (!SameSignatures(attestation.Signatures, pulse.Signatures))
+        {
+            return AttestationVerdict.Invalid("the attestation's signatures are not the attested pulse's own signature list (same order, nothing added)");
+        }
+
         var chain = PulseChainVerifier.VerifyChain([pulse], keys);
         return chain.Ok
             ? AttestationVerdict.Valid(pulse.Time, pulse.TreeSize, pulse.Root)
             : AttestationVerdict.Invalid(chain.Failure!.ToString());
     };
+
+    private static bool SameSignatures(IReadOnlyList<AttestationSignature>? listed, IReadOnlyList<PulseSignature> signed) =>
+        listed is not null && listed.Count == signed.Count && listed.Zip(signed).All(p =>
+            p.First.Algorithm == p.Second.Algorithm
+            && p.First.KeyId == Convert.ToHexStringLower(p.Second.KeyId)
+            && p.First.Signature.AsSpan().SequenceEqual(p.Second.Signature));
 
     /// <summary>
     /// The registry's check: a pulse naming this appliance verifies against its own keys, whatever keys come with it

@@ -14,7 +14,10 @@ namespace QrngAppliance.Verification;
 public static class ProofBundleVerifier
 {
     /// <summary>Returns a one-line summary, or throws <see cref="ProofCheckFailure"/> naming the failed check.</summary>
-    /// <param name="keys">Pinned keys (from chain info); null to use the keys the bundle carries (not pinned).</param>
+    /// <param name="keys">
+    /// Pinned keys (from chain info or GET /v1/keys); null to use the keys the bundle carries, which proves only that
+    /// the bundle is consistent with itself (anyone can re-sign a bundle with fresh keys), and says so in the summary.
+    /// </param>
     /// <param name="applianceId">The pinned appliance id, or null.</param>
     public static string Verify(JsonElement bundle, IReadOnlyList<PulseKey>? keys, string? applianceId)
     {
@@ -30,12 +33,10 @@ public static class ProofBundleVerifier
         // pulse: the signed form decodes and the JSON view says the same thing.
         var pulse = Field("pulse", () => PulseCodec.Decode(Convert.FromBase64String(bundle.GetProperty("pulse_encoded").GetString()!)));
         var view = Field("pulse", () => bundle.GetProperty("pulse"));
-        var hash = Convert.ToHexStringLower(PulseCodec.Hash(pulse));
-        Expect("pulse", Field("pulse", () => view.GetProperty("hash").GetString()) == hash, "hash does not match pulse_encoded");
-        Expect("pulse", Field("pulse", () => view.GetProperty("seq").GetUInt64()) == pulse.Seq, "seq does not match pulse_encoded");
-        Expect("pulse", Field("pulse", () => view.GetProperty("tree_size").GetInt64()) == pulse.TreeSize, "tree_size does not match pulse_encoded");
-        Expect("pulse", Field("pulse", () => view.GetProperty("root").GetString()) == Convert.ToHexStringLower(pulse.Root), "root does not match pulse_encoded");
-        Expect("pulse", Field("pulse", () => view.GetProperty("signed_bytes").GetString()) == Convert.ToBase64String(PulseCodec.SignedBytes(pulse)), "signed_bytes do not match pulse_encoded");
+        if (PulseViewCheck.FirstMismatch(pulse, view) is { } field)
+        {
+            throw new ProofCheckFailure("view:" + field, $"the pulse view's '{field}' disagrees with pulse_encoded");
+        }
 
         // signature: pinned keys when given, else the bundle's own (which only proves self-consistency).
         if (applianceId is not null && applianceId != pulse.ApplianceId)
@@ -43,6 +44,7 @@ public static class ProofBundleVerifier
             throw new ProofCheckFailure("chain-info", $"pulse is from appliance '{pulse.ApplianceId}', chain info pins '{applianceId}'");
         }
 
+        var pinned = keys is not null;
         keys ??= Field("signature", () => ReadKeys(bundle.GetProperty("keys")));
         if (PulseSignatureCheck.Check(pulse, keys) is { } bad)
         {
@@ -81,7 +83,11 @@ public static class ProofBundleVerifier
         Expect("consumption", Field("consumption", () => record.GetProperty("pulse_seq").GetUInt64()) == pulse.Seq, "pulse_seq differs from the pulse");
         Field("consumption", () => record.GetProperty("consumed_at").GetDateTimeOffset());
 
-        return $"proof ok: request_id {requestId}, {bytes} bytes from {indexes.Count} leaves, included in pulse {pulse.Seq} (tree {pulse.TreeSize}) of {pulse.ApplianceId}";
+        var what = $"request_id {requestId}, {bytes} bytes from {indexes.Count} leaves, included in pulse {pulse.Seq} (tree {pulse.TreeSize}) of {pulse.ApplianceId}";
+        return pinned
+            ? "proof ok: " + what
+            : "proof internally consistent ONLY (signed by the keys the bundle itself carries; who signed is NOT proven: "
+              + "pin --chain-info or --keys to verify): " + what;
     }
 
     /// <summary>Keys as <c>GET /v1/keys</c> lists them: <c>[{algorithm, key_id, public_key (base64)}]</c>.</summary>

@@ -1,8 +1,12 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using QrngAppliance.Api;
 using QrngAppliance.Cli;
+using QrngAppliance.Proofs.Pulses;
+using QrngAppliance.Proofs.Signing;
 using QrngAppliance.IntegrationTests.Service;
 
 namespace QrngAppliance.IntegrationTests.Cli;
@@ -18,7 +22,7 @@ public sealed class VerifyProofCommandTests(AttestedApplianceFixture fixture) : 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Untouched_bundle_verifies_with_pinned_keys_and_with_its_own()
+    public async Task Untouched_bundle_verifies_with_pinned_keys_and_never_as_ok_with_only_its_own()
     {
         var (bundle, keys) = await BundleAsync("verify-ok");
         var proof = Write("proof.json", bundle.ToJsonString());
@@ -26,7 +30,37 @@ public sealed class VerifyProofCommandTests(AttestedApplianceFixture fixture) : 
         var pinned = await CliHarness.RunAsync("verify", "--proof", proof, "--chain-info", info);
         Assert.True(pinned.Exit == ExitCodes.Success, pinned.Error);
         Assert.Contains("proof ok: request_id verify-ok, 70 bytes from 3 leaves", pinned.Out);
-        Assert.Equal(ExitCodes.Success, (await CliHarness.RunAsync("verify", "--proof", proof)).Exit);
+
+        // No trust anchor: refused, like --chain. The bundle's own keys prove only self-consistency, and say so.
+        var unanchored = await CliHarness.RunAsync("verify", "--proof", proof);
+        Assert.Equal(ExitCodes.Usage, unanchored.Exit);
+        Assert.Contains("needs a trust anchor", unanchored.Error);
+        var embedded = await CliHarness.RunAsync("verify", "--proof", proof, "--trust-embedded-keys");
+        Assert.True(embedded.Exit == ExitCodes.Success, embedded.Error);
+        Assert.StartsWith("proof internally consistent ONLY", embedded.Out);
+        Assert.DoesNotContain("proof ok", embedded.Out);
+        Assert.Equal(ExitCodes.Usage, (await CliHarness.RunAsync("verify", "--proof", proof, "--trust-embedded-keys", "--chain-info", info)).Exit);
+    }
+
+    [Fact]
+    public async Task A_bundle_resigned_with_fresh_keys_is_internally_consistent_but_fails_against_the_pinned_keys()
+    {
+        var (bundle, keys) = await BundleAsync("verify-resigned");
+        var pulse = PulseCodec.Decode(Convert.FromBase64String(bundle["pulse_encoded"]!.GetValue<string>()));
+        var ed = new Ed25519PulseSigner(RandomNumberGenerator.GetBytes(32));
+        using var ml = new MlDsa65PulseSigner(RandomNumberGenerator.GetBytes(32));
+        var signed = PulseCodec.SignedBytes(pulse);
+        var forged = pulse with { Signatures = [.. new IPulseSigner[] { ed, ml }.Select(s => new PulseSignature(s.Algorithm, s.KeyId, s.Sign(signed)))] };
+        SetPulse(bundle, forged);
+        bundle["keys"] = JsonSerializer.SerializeToNode(new IPulseSigner[] { ed, ml }.Select(s => KeyView.From(PulseKey.Of(s))), ApiJson.Options);
+        var proof = Write("resigned.json", bundle.ToJsonString());
+
+        var embedded = await CliHarness.RunAsync("verify", "--proof", proof, "--trust-embedded-keys");
+        Assert.Equal(ExitCodes.Success, embedded.Exit);
+        Assert.DoesNotContain("proof ok", embedded.Out);
+        var pinned = await CliHarness.RunAsync("verify", "--proof", proof, "--chain-info", Write("keys.json", keys));
+        Assert.Equal(ExitCodes.Failure, pinned.Exit);
+        Assert.StartsWith("proof check failed: signature: signature:ed25519: ", pinned.Error);
     }
 
     public static TheoryData<string, string> Tampering => new()
@@ -45,9 +79,19 @@ public sealed class VerifyProofCommandTests(AttestedApplianceFixture fixture) : 
         { "consumption-leaves", "consumption" },
         { "consumption-pulse", "consumption" },
         { "consumption-time", "consumption" },
-        { "pulse-root", "pulse" },
-        { "pulse-tree-size", "pulse" },
-        { "pulse-signature", "signature" },
+        { "pulse-root", "view:root" },
+        { "pulse-tree-size", "view:tree_size" },
+        { "pulse-randomness", "view:randomness" },
+        { "pulse-local-random", "view:local_random" },
+        { "pulse-prev-hash", "view:prev_pulse_hash" },
+        { "pulse-time", "view:time" },
+        { "pulse-sources", "view:sources" },
+        { "pulse-extra-field", "view:extra" },
+        { "pulse-signature", "view:signatures" },
+        { "pulse-signature-in-view-too", "signature" },
+        { "pulse-signatures-reordered", "signature" },
+        { "pulse-signature-duplicated", "signature" },
+        { "pulse-signature-appended", "signature" },
         { "bundle-key", "signature" },
         { "version", "format" },
     };
@@ -56,9 +100,11 @@ public sealed class VerifyProofCommandTests(AttestedApplianceFixture fixture) : 
     [MemberData(nameof(Tampering))]
     public async Task Tampered_field_fails_naming_the_check(string field, string check)
     {
-        var (bundle, _) = await BundleAsync("verify-tamper");
+        var (bundle, keys) = await BundleAsync("verify-tamper");
         Tamper(bundle, field);
-        var result = await CliHarness.RunAsync("verify", "--proof", Write("proof.json", bundle.ToJsonString()));
+        // The bundle's own keys are what "bundle-key" tampers with; everything else is checked against pinned keys.
+        var anchor = field == "bundle-key" ? new[] { "--trust-embedded-keys" } : ["--keys", Write("keys.json", keys)];
+        var result = await CliHarness.RunAsync(["verify", "--proof", Write("proof.json", bundle.ToJsonString()), .. anchor]);
         Assert.Equal(ExitCodes.Failure, result.Exit);
         Assert.StartsWith($"proof check failed: {check}: ", result.Error);
     }
@@ -87,7 +133,7 @@ public sealed class VerifyProofCommandTests(AttestedApplianceFixture fixture) : 
     {
         Assert.Equal(ExitCodes.Usage, (await CliHarness.RunAsync("verify")).Exit);
         Assert.Equal(ExitCodes.Usage, (await CliHarness.RunAsync("verify", "--proof", Path.Combine(_dir, "absent.json"))).Exit);
-        var notJson = await CliHarness.RunAsync("verify", "--proof", Write("bad.json", "{not json"));
+        var notJson = await CliHarness.RunAsync("verify", "--proof", Write("bad.json", "{not json"), "--trust-embedded-keys");
         Assert.Equal(ExitCodes.Failure, notJson.Exit);
         Assert.StartsWith("proof check failed: format: ", notJson.Error);
     }
@@ -125,6 +171,19 @@ public sealed class VerifyProofCommandTests(AttestedApplianceFixture fixture) : 
 
     private static string FlipHex(string hex) => (hex[0] == '0' ? "1" : "0") + hex[1..];
 
+    /// <summary>Changes the signature list in both the encoded pulse and its view, so only the signature check can catch it.</summary>
+    private static void MutateSignatures(JsonObject bundle, Func<IReadOnlyList<PulseSignature>, IReadOnlyList<PulseSignature>> change)
+    {
+        var pulse = PulseCodec.Decode(Convert.FromBase64String(bundle["pulse_encoded"]!.GetValue<string>()));
+        SetPulse(bundle, pulse with { Signatures = change(pulse.Signatures) });
+    }
+
+    private static void SetPulse(JsonObject bundle, Pulse pulse)
+    {
+        bundle["pulse_encoded"] = Convert.ToBase64String(PulseCodec.Encode(pulse));
+        bundle["pulse"] = JsonSerializer.SerializeToNode(PulseView.From(pulse), ApiJson.Options);
+    }
+
     private static void Tamper(JsonObject bundle, string field)
     {
         var leaf = bundle["leaves"]![0]!.AsObject();
@@ -154,6 +213,16 @@ public sealed class VerifyProofCommandTests(AttestedApplianceFixture fixture) : 
             case "consumption-time": consumption["consumed_at"] = "yesterday"; break;
             case "pulse-root": bundle["pulse"]!["root"] = FlipHex(bundle["pulse"]!["root"]!.GetValue<string>()); break;
             case "pulse-tree-size": bundle["pulse"]!["tree_size"] = bundle["pulse"]!["tree_size"]!.GetValue<long>() + 1; break;
+            case "pulse-randomness": bundle["pulse"]!["randomness"] = FlipHex(bundle["pulse"]!["randomness"]!.GetValue<string>()); break;
+            case "pulse-local-random": bundle["pulse"]!["local_random"] = new string('0', 128); break;
+            case "pulse-prev-hash": bundle["pulse"]!["prev_pulse_hash"] = new string('0', 64); break;
+            case "pulse-time": bundle["pulse"]!["time"] = "2020-01-01T00:00:00+00:00"; break;
+            case "pulse-sources": bundle["pulse"]!["sources"] = new JsonArray(); break;
+            case "pulse-extra-field": bundle["pulse"]!["extra"] = 1; break;
+            case "pulse-signature-in-view-too": MutateSignatures(bundle, s => [s[0], s[1] with { Signature = [.. s[1].Signature[..^1], (byte)(s[1].Signature[^1] ^ 1)] }]); break;
+            case "pulse-signatures-reordered": MutateSignatures(bundle, s => [s[1], s[0]]); break;
+            case "pulse-signature-duplicated": MutateSignatures(bundle, s => [s[0], s[0], s[1]]); break;
+            case "pulse-signature-appended": MutateSignatures(bundle, s => [.. s, new PulseSignature("ed25519", s[0].KeyId, new byte[8])]); break;
             case "pulse-signature":
                 var encoded = Convert.FromBase64String(bundle["pulse_encoded"]!.GetValue<string>());
                 encoded[^1] ^= 1; // the last signature's last byte
