@@ -23,11 +23,17 @@ public ref struct CanonicalReader(ReadOnlySpan<byte> data)
 
     public byte[] Bytes16() => Take(U16()).ToArray();
 
-    public byte[] Bytes32()
+    public byte[] Bytes32() => Span32().ToArray();
+
+    /// <summary>u32 length ‖ bytes, without copying them.</summary>
+    public ReadOnlySpan<byte> Span32()
     {
         var length = U32();
-        return length > int.MaxValue ? throw new FormatException("length out of range") : Take((int)length).ToArray();
+        return length > int.MaxValue ? throw new FormatException("length out of range") : Take((int)length);
     }
+
+    /// <summary>Bytes not yet read.</summary>
+    public readonly int Remaining => _rest.Length;
 
     /// <summary>u16 length ‖ UTF-8; invalid UTF-8 is a format error rather than silently replaced, so the
     /// decoded string re-encodes to the same bytes.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using QrngAppliance.Proofs.Signing;
 
@@ -37,6 +38,7 @@ public static class PulseChainVerifier
             return new ChainVerification(new ChainCheckFailure(pulses.Count > 0 ? pulses[0].Seq : 0, "keys", e.Message), 0, 0);
         }
 
+        var prepared = Prepare(pulses, keys);
         var expectedInfoHash = info is null ? null : ChainInfoCodec.Hash(info);
         var rotations = 0;
         Pulse? previous = null;
@@ -44,7 +46,7 @@ public static class PulseChainVerifier
         for (var i = 0; i < pulses.Count; i++)
         {
             var pulse = pulses[i];
-            var failure = CheckOne(pulse, previous, previousHash, info, keys, ref expectedInfoHash, out var signedBytes);
+            var failure = CheckOne(pulse, previous, previousHash, info, prepared[i], ref expectedInfoHash);
             if (failure is not null)
             {
                 return new ChainVerification(failure, i, rotations);
@@ -52,13 +54,9 @@ public static class PulseChainVerifier
 
             if (pulse.RotateTo is { } newKeys)
             {
-                try
+                if (prepared[i].RotationFailure is { } bad)
                 {
-                    keys = new PulseKeySet(newKeys);
-                }
-                catch (ArgumentException e)
-                {
-                    return new ChainVerification(new ChainCheckFailure(pulse.Seq, "rotation", e.Message), i, rotations);
+                    return new ChainVerification(new ChainCheckFailure(pulse.Seq, "rotation", bad), i, rotations);
                 }
 
                 rotations++;
@@ -74,32 +72,115 @@ public static class PulseChainVerifier
             }
 
             previous = pulse;
-            previousHash = SHA256.HashData(signedBytes!);
+            previousHash = SHA256.HashData(prepared[i].SignedBytes!);
         }
 
         return new ChainVerification(null, pulses.Count, rotations);
     }
 
-    private static ChainCheckFailure? CheckOne(
-        Pulse pulse, Pulse? previous, byte[]? previousHash, ChainInfo? info, PulseKeySet keys, ref byte[]? expectedInfoHash, out byte[]? signedBytes)
+    /// <summary>One pulse made ready for the walk: its signed bytes (or why it has none), the keys in force and the
+    /// verdict on its signatures.</summary>
+    private sealed class Prepared(PulseKeySet keys, string? rotationFailure)
     {
-        signedBytes = null;
+        public PulseKeySet Keys { get; } = keys;
+
+        public string? RotationFailure { get; } = rotationFailure;
+
+        public byte[]? SignedBytes { get; set; }
+
+        public string? EncodingFailure { get; set; }
+
+        public (string Check, string Detail)? SignatureFailure { get; set; }
+    }
+
+    /// <summary>
+    /// Works out the keys in force at each pulse, in order (a rotation record switches them for the pulses after it),
+    /// then encodes and checks the signatures of every pulse. Whether a rotation was authorised (its own signatures
+    /// verify) is decided in the walk, which stops at the first failure, so keys taken from an unauthorised rotation
+    /// are never relied on.
+    /// </summary>
+    private static Prepared[] Prepare(IReadOnlyList<Pulse> pulses, PulseKeySet initial)
+    {
+        var prepared = new Prepared[pulses.Count];
+        var keys = initial;
+        for (var i = 0; i < pulses.Count; i++)
+        {
+            string? rotationFailure = null;
+            var next = keys;
+            if (pulses[i].RotateTo is { } newKeys)
+            {
+                try
+                {
+                    next = new PulseKeySet(newKeys);
+                }
+                catch (ArgumentException e)
+                {
+                    rotationFailure = e.Message;
+                }
+            }
+
+            prepared[i] = new Prepared(keys, rotationFailure);
+            keys = next;
+        }
+
+        // Encoding and the two signature checks are independent per pulse and are nearly all of a chain's cost, so
+        // they run on every core; the links are then walked in order.
+        if (pulses.Count < 64)
+        {
+            for (var i = 0; i < pulses.Count; i++)
+            {
+                EncodeAndCheck(pulses[i], prepared[i]);
+            }
+        }
+        else
+        {
+            Parallel.ForEach(Partitioner.Create(0, pulses.Count, 256), range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    EncodeAndCheck(pulses[i], prepared[i]);
+                }
+            });
+        }
+
+        return prepared;
+    }
+
+    private static void EncodeAndCheck(Pulse pulse, Prepared prepared)
+    {
+        if (pulse.Version != Pulse.V2)
+        {
+            return;
+        }
+
+        try
+        {
+            prepared.SignedBytes = PulseCodec.SignedBytes(pulse);
+        }
+        catch (ArgumentException e)
+        {
+            prepared.EncodingFailure = e.Message;
+            return;
+        }
+
+        prepared.SignatureFailure = prepared.Keys.Check(pulse, prepared.SignedBytes);
+    }
+
+    private static ChainCheckFailure? CheckOne(
+        Pulse pulse, Pulse? previous, byte[]? previousHash, ChainInfo? info, Prepared prepared, ref byte[]? expectedInfoHash)
+    {
         ChainCheckFailure Fail(string check, string detail) => new(pulse.Seq, check, detail);
         if (pulse.Version != Pulse.V2)
         {
             return Fail("version", $"version {pulse.Version} pulses are not part of a hybrid-signed chain");
         }
 
-        try
+        if (prepared.EncodingFailure is { } encoding)
         {
-            signedBytes = PulseCodec.SignedBytes(pulse);
-        }
-        catch (ArgumentException e)
-        {
-            return Fail("encoding", e.Message);
+            return Fail("encoding", encoding);
         }
 
-        if (keys.Check(pulse, signedBytes) is { } bad)
+        if (prepared.SignatureFailure is { } bad)
         {
             return Fail(bad.Check, bad.Detail);
         }
