@@ -53,6 +53,7 @@ public static class ApplianceHost
 
         var time = TimeProvider.System;
         var metrics = new ApplianceMetrics();
+        PrivateDataDirectory.Secure(options.DataDir);
         var journal = await SqliteJournal.OpenAsync(Path.Combine(options.DataDir, "qrng.db"), cancellationToken);
         var ed25519 = SigningKeyStore.LoadOrCreateEd25519(options.DataDir);
         IReadOnlyList<IPulseSigner> signers = [ed25519, SigningKeyStore.LoadOrCreateMlDsa65(options.DataDir)];

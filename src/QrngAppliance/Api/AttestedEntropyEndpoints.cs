@@ -25,7 +25,7 @@ public static partial class AttestedEntropyEndpoints
 
     public static void MapAttestedEntropyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/entropy/attested", async (HttpContext context, BearerTokens tokens, AttestedConsumption consumption, PulseChain chain, EntropyDemandTracker demand, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/entropy/attested", async (HttpContext context, BearerTokens tokens, AttestedConsumption consumption, AttestedPool pool, PulseChain chain, EntropyDemandTracker demand, CancellationToken cancellationToken) =>
         {
             if (tokens.Authorize(context.Request, BearerTokens.ConsumeScope) is { } denied)
             {
@@ -44,6 +44,13 @@ public static partial class AttestedEntropyEndpoints
             }
 
             var (bytes, requestId) = (body!.Value.GetProperty("bytes").GetInt32(), body.Value.GetProperty("request_id").GetString()!);
+            if (ConsumptionRecord.LeavesFor(bytes) > pool.Pool.Capacity)
+            {
+                // 503 means "retry later"; this request could never be met, whatever the load.
+                return ApiError.BadRequest(
+                    $"{bytes} bytes need {ConsumptionRecord.LeavesFor(bytes)} leaves, but the pool holds at most {pool.Pool.Capacity} (Appliance:PoolCapacity)");
+            }
+
             var result = await consumption.ConsumeAsync(requestId, bytes, cancellationToken);
             if (result is null)
             {

@@ -13,6 +13,10 @@ public sealed class BearerTokens
 {
     public const string ConsumeScope = "entropy:consume";
 
+    /// <summary>Every scope an endpoint checks (docs/operations.md); a token may hold any of them.</summary>
+    public static IReadOnlyList<string> KnownScopes { get; } =
+        [ConsumeScope, StakingEndpoints.SecurityConsumeScope, ValidatorEndpoints.StakeWriteScope, ValidatorEndpoints.AdminScope];
+
     private readonly List<(byte[] Hash, HashSet<string> Scopes, string Actor)> _tokens;
 
     public BearerTokens(IEnumerable<TokenOptions> tokens) =>

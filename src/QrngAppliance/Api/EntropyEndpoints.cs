@@ -11,7 +11,7 @@ public static class EntropyEndpoints
 
     public static void MapEntropyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/entropy", (HttpRequest request, PooledCtrDrbg drbg, PulseChain chain, IPipelineMetrics metrics) =>
+        app.MapGet("/v1/entropy", (HttpRequest request, PooledCtrDrbg drbg, PulseChain chain, SourceRegistry sources, IPipelineMetrics metrics) =>
         {
             var bytesText = request.Query["bytes"].ToString();
             if (string.IsNullOrEmpty(bytesText))
@@ -28,6 +28,13 @@ public static class EntropyEndpoints
             if (encoding is not ("" or "hex" or "base64"))
             {
                 return ApiError.BadRequest($"'encoding' must be hex or base64, got '{Truncate(encoding)}'");
+            }
+
+            // Served only while /readyz says ready: a DRBG still holding an old seed would otherwise answer 200 with
+            // every source down, and a client could not tell fresh entropy from stretched old entropy.
+            if (!sources.AnyHealthy)
+            {
+                return ApiError.Unavailable("no source is healthy (see GET /readyz); entropy is served only while one is");
             }
 
             var data = new byte[bytes];

@@ -102,6 +102,11 @@ public static class ValidatorEndpoints
                     $"'count' must be a whole number from {RegistryOptions.Default.MinEntropyStakeLeaves} to {RegistryOptions.Default.MaxEntropyStakeLeaves}");
             }
 
+            if (count > pool.Pool.Capacity)
+            {
+                return ApiError.BadRequest($"'count' {count} can never be met: the pool holds at most {pool.Pool.Capacity} leaves (Appliance:PoolCapacity)");
+            }
+
             // Leaves first, then the size: a leaf is in the log before it is pooled, so the root at that size commits to all of them.
             var leaves = pool.Pool.NewestIndices(count);
             var size = pool.Log.Size;

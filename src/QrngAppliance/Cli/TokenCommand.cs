@@ -18,7 +18,7 @@ public sealed class TokenCommand : ICliCommand
         """
         usage: qrng token new --scopes SCOPE[,SCOPE...] [--name NAME]
 
-          --scopes  e.g. entropy:consume
+          --scopes  any of entropy:consume, security:consume, stake:write, admin (comma-separated)
           --name    a label for the entry (which client holds the token)
 
         Prints the token (shown once: store it with the client) and a JSON entry for Appliance:Tokens.
@@ -37,9 +37,11 @@ public sealed class TokenCommand : ICliCommand
         }
 
         var scopes = args.Required("--scopes").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (scopes.Length == 0 || scopes.Any(s => !s.Contains(':', StringComparison.Ordinal) || s.Any(c => !(char.IsAsciiLetterLower(c) || c == ':'))))
+        // Only scopes an endpoint checks: a typo would otherwise mint a token that silently authorises nothing.
+        var unknown = scopes.Length == 0 ? "" : scopes.FirstOrDefault(s => !BearerTokens.KnownScopes.Contains(s));
+        if (unknown is not null)
         {
-            throw new UsageException("--scopes must list scopes such as entropy:consume");
+            throw new UsageException($"--scopes: unknown scope '{unknown}'; choose from {string.Join(", ", BearerTokens.KnownScopes)}");
         }
 
         // 256 bits from the OS CSPRNG, base64url so it survives headers and shells unquoted.
