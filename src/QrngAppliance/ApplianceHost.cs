@@ -98,6 +98,7 @@ public static class ApplianceHost
         services.AddSingleton(drbg);
         services.AddSingleton(consumption);
         services.AddSingleton(new BearerTokens(options.Tokens));
+        services.AddApplianceRateLimits(options.RateLimits, metrics);
         services.AddSingleton(Options.Create(options));
         services.AddStaking(options.Staking.BuildPolicy(), consumption, validatorRegistry, securityProofs, time, securityAudit, new AttestedPoolDepth(pool), metrics, PulseAttestation.Signer(signers));
         services.AddSingleton(validators);
@@ -124,6 +125,8 @@ public static class ApplianceHost
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseApplianceHttpMetrics();
+        app.UseRateLimiter();
+        app.Lifetime.ApplicationStopped.Register(app.Services.GetRequiredService<RateLimitMetrics>().Dispose);
         app.MapPrometheusMetrics();
         app.MapHealthEndpoints();
         app.MapEntropyEndpoints();

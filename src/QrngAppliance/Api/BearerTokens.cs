@@ -42,7 +42,39 @@ public sealed class BearerTokens
             return Unauthorized(request, "a bearer token is required (Authorization: Bearer <token>)");
         }
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()));
+        var (scopes, matched, _) = Match(header[prefix.Length..]);
+        if (scopes is null)
+        {
+            return Unauthorized(request, "the bearer token is not valid");
+        }
+
+        actor = matched;
+        return scopes.Contains(scope)
+            ? null
+            : Results.Json(new ApiError($"the token lacks the '{scope}' scope"), ApiJson.Options, statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>
+    /// What a rate limiter partitions a request by: <c>token:</c> and 8 bytes of a valid bearer token's hash, <c>invalid</c>
+    /// for a bearer token that matches none, null for a request without one. Never the token itself.
+    /// </summary>
+    public string? PartitionOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var (scopes, _, presented) = Match(header[prefix.Length..]);
+        return scopes is null ? "invalid" : "token:" + Convert.ToHexStringLower(presented.AsSpan(0, 8));
+    }
+
+    /// <summary>The scopes and actor of the configured token <paramref name="token"/> hashes to; compares with every entry in constant time.</summary>
+    private (HashSet<string>? Scopes, string Actor, byte[] Presented) Match(string token)
+    {
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim()));
         HashSet<string>? scopes = null;
         var matched = "";
         foreach (var (hash, tokenScopes, name) in _tokens)
@@ -54,15 +86,7 @@ public sealed class BearerTokens
             }
         }
 
-        if (scopes is null)
-        {
-            return Unauthorized(request, "the bearer token is not valid");
-        }
-
-        actor = matched;
-        return scopes.Contains(scope)
-            ? null
-            : Results.Json(new ApiError($"the token lacks the '{scope}' scope"), ApiJson.Options, statusCode: StatusCodes.Status403Forbidden);
+        return (scopes, matched, presented);
     }
 
     private static string ActorOf(TokenOptions token) =>

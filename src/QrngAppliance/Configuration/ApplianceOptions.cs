@@ -27,6 +27,9 @@ public sealed class ApplianceOptions
     /// <summary>API bearer tokens, stored as SHA-256 hashes only (<c>qrng token new</c> prints one).</summary>
     public List<TokenOptions> Tokens { get; set; } = [];
 
+    /// <summary>Per-address and per-token request limits (429 with Retry-After past them).</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+
     /// <summary>
     /// Npgsql connection string of a PostgreSQL consumption ledger. Default (null): the ledger lives in the
     /// journal's SQLite file under <see cref="DataDir"/>.

@@ -39,6 +39,19 @@ public static partial class ApplianceOptionsValidator
             throw new ConfigurationException($"{p}:KernelSinkPeriodSeconds", $"must be between 0.1 and 3600, got {options.KernelSinkPeriodSeconds}");
         }
 
+        var limits = options.RateLimits;
+        foreach (var (key, value) in new[]
+        {
+            ("AnonymousPerSecond", limits.AnonymousPerSecond), ("AnonymousBurst", limits.AnonymousBurst),
+            ("TokenPerSecond", limits.TokenPerSecond), ("TokenBurst", limits.TokenBurst), ("InvalidTokenPerMinute", limits.InvalidTokenPerMinute),
+        })
+        {
+            if (value is < 1 or > 1_000_000)
+            {
+                throw new ConfigurationException($"{p}:RateLimits:{key}", $"must be between 1 and 1000000, got {value}");
+            }
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Sources.Count; i++)
         {
