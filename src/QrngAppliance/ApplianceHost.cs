@@ -131,6 +131,7 @@ public static class ApplianceHost
         app.MapHealthEndpoints();
         app.MapEntropyEndpoints();
         app.MapPulseEndpoints();
+        app.MapLogEndpoints();
         app.MapAttestedEntropyEndpoints();
         app.MapStakingEndpoints();
         app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -57,7 +57,7 @@ public static class ChainVerifyRunner
         return ExitCodes.Success;
     }
 
-    private static async Task<byte[]> ReadFileAsync(string path, string option, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadFileAsync(string path, string option, CancellationToken cancellationToken)
     {
         try
         {
@@ -102,7 +102,7 @@ public static class ChainVerifyRunner
         (int, ChainCheckFailure)? viewFailure = null;
         foreach (var element in root.EnumerateArray())
         {
-            var pulse = FromView(element, pulses.Count);
+            var pulse = FromView(element, $"--chain: pulse #{pulses.Count}");
             if (viewFailure is null && PulseViewCheck.FirstMismatch(pulse, element) is { } field)
             {
                 viewFailure = (pulses.Count, new ChainCheckFailure(pulse.Seq, "view:" + field, $"the JSON field '{field}' disagrees with signed_bytes"));
@@ -114,7 +114,9 @@ public static class ChainVerifyRunner
         return (pulses, viewFailure);
     }
 
-    private static Pulse FromView(JsonElement view, int index)
+    /// <summary>The pulse a JSON view's signed_bytes and signatures encode (the only fields a verifier trusts).</summary>
+    /// <param name="what">Names the view in the usage error thrown when it is not one.</param>
+    internal static Pulse FromView(JsonElement view, string what)
     {
         try
         {
@@ -126,7 +128,7 @@ public static class ChainVerifyRunner
             }
             catch (FormatException e)
             {
-                throw new UsageException($"--chain: pulse #{index}: signed_bytes is not a pulse ({e.Message})");
+                throw new UsageException($"{what}: signed_bytes is not a pulse ({e.Message})");
             }
 
             var signatures = view.GetProperty("signatures").EnumerateArray().Select(s => new PulseSignature(
@@ -137,11 +139,11 @@ public static class ChainVerifyRunner
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
         {
-            throw new UsageException($"--chain: pulse #{index} is not a pulse view ({e.Message})");
+            throw new UsageException($"{what} is not a pulse view ({e.Message})");
         }
     }
 
-    private static ChainInfo ReadChainInfo(byte[] data, string path)
+    internal static ChainInfo ReadChainInfo(byte[] data, string path)
     {
         try
         {

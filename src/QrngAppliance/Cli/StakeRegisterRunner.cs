@@ -19,8 +19,8 @@ internal static class StakeRegisterRunner
 
     public static async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
-        var url = BaseUrl(args.Value("--url") ?? "http://127.0.0.1:8080", "--url");
-        var attestUrl = args.Value("--attest-url") is { } given ? BaseUrl(given, "--attest-url") : url;
+        var url = ApplianceHttp.BaseUrl(args.Value("--url") ?? "http://127.0.0.1:8080", "--url");
+        var attestUrl = args.Value("--attest-url") is { } given ? ApplianceHttp.BaseUrl(given, "--attest-url") : url;
         var id = args.Required("--id");
         if (!ValidatorIds.IsValid(id))
         {
@@ -40,8 +40,8 @@ internal static class StakeRegisterRunner
         using var http = new HttpClient { Timeout = s_timeout };
         try
         {
-            var attestation = await GetJsonAsync(http, new Uri(attestUrl, "v1/attestation"), cancellationToken);
-            var stakeable = await GetJsonAsync(http, new Uri(url, $"v1/security/stakeable-leaves?count={leaves}"), cancellationToken);
+            var attestation = await ApplianceHttp.GetJsonAsync(http, new Uri(attestUrl, "v1/attestation"), cancellationToken);
+            var stakeable = await ApplianceHttp.GetJsonAsync(http, new Uri(url, $"v1/security/stakeable-leaves?count={leaves}"), cancellationToken);
             var body = Registration(id, stakeText, stakeable, attestation);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, "v1/validators"))
             {
@@ -52,7 +52,7 @@ internal static class StakeRegisterRunner
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                await context.Error.WriteLineAsync($"registration refused ({(int)response.StatusCode}): {ErrorOf(text)}");
+                await context.Error.WriteLineAsync($"registration refused ({(int)response.StatusCode}): {ApplianceHttp.ErrorOf(text)}");
                 return ExitCodes.Failure;
             }
 
@@ -95,24 +95,6 @@ internal static class StakeRegisterRunner
             : token;
     }
 
-    private static Uri BaseUrl(string text, string option) =>
-        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new UsageException($"{option} must be an http(s) URL such as http://127.0.0.1:8080, got '{text}'");
-
-    private static async Task<JsonElement> GetJsonAsync(HttpClient http, Uri uri, CancellationToken cancellationToken)
-    {
-        using var response = await http.GetAsync(uri, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidDataException($"GET {uri} answered {(int)response.StatusCode}: {ErrorOf(text)}");
-        }
-
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
-
     private static string Registration(string id, string tokenStake, JsonElement stakeable, JsonElement attestation)
     {
         using var buffer = new MemoryStream();
@@ -129,18 +111,5 @@ internal static class StakeRegisterRunner
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static string ErrorOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? body : body;
-        }
-        catch (JsonException)
-        {
-            return body.Length <= 200 ? body : body[..200];
-        }
     }
 }

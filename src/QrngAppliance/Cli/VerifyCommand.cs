@@ -13,7 +13,7 @@ public sealed class VerifyCommand : ICliCommand
 {
     public string Name => "verify";
 
-    public string Summary => "offline verification of pulse chains (signatures, links, precommitments), proof bundles and security proofs";
+    public string Summary => "offline verification of pulse chains (signatures, links, precommitments), proof bundles and security proofs, and log consistency between two pulses";
 
     public string Usage =>
         """
@@ -21,12 +21,16 @@ public sealed class VerifyCommand : ICliCommand
                qrng verify --proof FILE (--chain-info FILE | --keys FILE | --trust-embedded-keys)
                qrng verify --proof SECURITY-PROOF (--chain-info FILE | --keys FILE) [--config FILE] [--consumption FILE] [--json]
                qrng verify --chain FILE --proof FILE (--chain-info FILE | --keys FILE)
+               qrng verify --consistency FIRST SECOND --chain-info FILE (--proof FILE | --url URL)
 
           --chain FILE        pulses: the JSON array GET /v1/pulses?from=&to= serves, or a binary export (QRNG-PULSES)
           --proof FILE        a proof bundle (POST /v1/entropy/attested or GET /v1/proofs/{request_id}), or a security
                               proof (POST /v1/security/proofs or GET /v1/security/proofs/{tx_id}; has tx_id, security_tier)
           --chain-info FILE   the JSON GET /v1/chain-info serves: pins keys, appliance id, genesis (checks chain_info_hash)
           --keys FILE         the JSON GET /v1/keys serves: keys only
+          --consistency       FIRST and SECOND are pulses (GET /v1/pulses/{seq}); both must be signed by the chain info,
+                              and --proof (GET /v1/log/consistency?first=&second=) or the proof fetched from --url URL
+                              must show that SECOND's tree extends FIRST's (check consistency)
           --config FILE       (security proof) the appliance's config file: its Staking section is the policy checked
                               against (default: log2 cost, default state table)
           --consumption FILE  (security proof) the bundle GET /v1/proofs/security-proof:{tx_id} serves: the ledger's
@@ -45,13 +49,23 @@ public sealed class VerifyCommand : ICliCommand
         Exit 0 when every check passes, 1 when a check fails (named), 2 on unreadable input or bad arguments.
         """;
 
-    public IReadOnlyList<string> Flags { get; } = ["--json", "--trust-embedded-keys"];
+    public IReadOnlyList<string> Flags { get; } = ["--json", "--trust-embedded-keys", "--consistency"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--chain", "--proof", "--chain-info", "--keys", "--config", "--consumption"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--chain", "--proof", "--chain-info", "--keys", "--config", "--consumption", "--url"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
+        if (args.Flag("--consistency"))
+        {
+            return await VerifyConsistencyAsync(args, context, cancellationToken);
+        }
+
         args.ExpectPositionals(0, "nothing");
+        if (args.Value("--url") is not null)
+        {
+            throw new UsageException("--url applies only to --consistency");
+        }
+
         var chain = args.Value("--chain");
         var proof = args.Value("--proof");
         var chainInfo = args.Value("--chain-info");
@@ -91,6 +105,25 @@ public sealed class VerifyCommand : ICliCommand
         }
 
         return await VerifyProofAsync(args, proof!, chainInfo ?? keys, context, cancellationToken);
+    }
+
+    private static Task<int> VerifyConsistencyAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
+    {
+        args.ExpectPositionals(2, "the two pulse files: --consistency FIRST SECOND");
+        if ((args.Value("--chain") ?? args.Value("--keys") ?? args.Value("--config") ?? args.Value("--consumption")) is not null || args.Flag("--json"))
+        {
+            throw new UsageException("--consistency takes only FIRST SECOND, --chain-info FILE and --proof FILE or --url URL");
+        }
+
+        var (proof, url) = (args.Value("--proof"), args.Value("--url"));
+        if ((proof is null) == (url is null))
+        {
+            throw new UsageException("--consistency needs the proof: give --proof FILE or --url URL (one of them)");
+        }
+
+        // The chain info, not a keys file: the pulses' chain_info_hash is what ties them to one chain.
+        var chainInfo = args.Value("--chain-info") ?? throw new UsageException("--consistency needs --chain-info FILE (GET /v1/chain-info)");
+        return ConsistencyVerifyRunner.RunAsync(args.Positionals[0], args.Positionals[1], chainInfo, proof, url, context, cancellationToken);
     }
 
     private static async Task<int> VerifyProofAsync(CommandArgs args, string proofPath, string? anchorPath, CliContext context, CancellationToken cancellationToken)
