@@ -28,6 +28,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     private readonly Counter<long> _bytesRead;
     private readonly Counter<long> _healthFailures;
     private readonly Counter<long> _leavesAppended;
+    private readonly Counter<long> _windowsDropped;
     private readonly Counter<long> _pulses;
     private readonly Counter<long> _entropyServed;
     private readonly Histogram<double> _readDuration;
@@ -49,6 +50,8 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
             "Leaves in the entropy pool's Merkle log.");
         _leavesAppended = Meter.CreateCounter<long>("qrng_pool_leaves_appended_total", "{leaf}",
             "Leaves appended to the entropy pool's Merkle log.");
+        _windowsDropped = Meter.CreateCounter<long>("qrng_pool_windows_dropped_total", "{window}",
+            "Health-tested windows not pooled, per source and reason (pool_full: nobody consumes; the device is still read and tested).");
         _pulses = Meter.CreateCounter<long>("qrng_pulses_total", "{pulse}",
             "Signed entropy pulses emitted.");
         _entropyServed = Meter.CreateCounter<long>("qrng_entropy_served_bytes_total", "By",
@@ -73,6 +76,10 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
 
     /// <summary>Counts <paramref name="count"/> leaves appended to the pool's Merkle log.</summary>
     public void RecordLeavesAppended(long count) => _leavesAppended.Add(count);
+
+    /// <summary>Counts one tested window of <paramref name="source"/> that was not pooled, for <paramref name="reason"/>.</summary>
+    public void RecordWindowDropped(string source, string reason) =>
+        _windowsDropped.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Counts one emitted pulse.</summary>
     public void RecordPulse() => _pulses.Add(1);
