@@ -43,7 +43,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         _bytesRead = Meter.CreateCounter<long>("qrng_source_read_bytes_total", "By",
             "Raw bytes read from each entropy source, before health tests.");
         _healthFailures = Meter.CreateCounter<long>("qrng_source_health_failures_total", "{failure}",
-            "SP 800-90B health-test failures per source and test (rct, apt, startup); each quarantines the source.");
+            "SP 800-90B health-test alarms per source and test (rct, apt): one per quarantine episode, not per failing sample.");
         Meter.CreateObservableGauge("qrng_source_state", ObserveSourceStates, null,
             "Current state of each source: 1 for the state it is in, 0 for the others.");
         Meter.CreateObservableGauge("qrng_pool_leaves", ObservePoolLeaves, "{leaf}",

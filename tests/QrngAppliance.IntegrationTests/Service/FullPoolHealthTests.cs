@@ -39,11 +39,14 @@ public sealed class FullPoolHealthTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"quarantined after {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await appliance.Client.GetAsync("/readyz")).StatusCode);
 
-        // Room appears while the device is stuck: nothing from it may fill that room.
+        // Room appears while the device is stuck: nothing from it may fill that room. And the stuck episode is one
+        // alarm, however many stuck samples follow (item 2).
         Assert.NotNull(pool.Pool.TryTake(8));
-        var bytes = (await appliance.SourceAsync()).GetProperty("bytes_read").GetInt64();
+        var quarantined = await appliance.SourceAsync();
+        var bytes = quarantined.GetProperty("bytes_read").GetInt64();
         await RunningAppliance.WaitForAsync(async () => (await appliance.SourceAsync()).GetProperty("bytes_read").GetInt64() > bytes + 4096, "more stuck samples");
         Assert.Equal(leavesWhenFull, pool.Log.Size);
+        Assert.Equal(quarantined.GetProperty("rct_failures").GetInt64(), (await appliance.SourceAsync()).GetProperty("rct_failures").GetInt64());
         Assert.Equal("quarantined", (await appliance.SourceAsync()).GetProperty("state").GetString());
     }
 }
