@@ -18,6 +18,7 @@ public sealed class SimulatedTrueRngPro : PtyDeviceSimulator
     private static readonly int[] s_modes = [300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
     private readonly List<int> _speeds = [];
     private readonly Queue<byte> _text = new();
+    private TaskCompletionSource _speedChanged = NewSignal();
     private volatile int _mode = 300;
     private int _knocks;
 
@@ -29,17 +30,20 @@ public sealed class SimulatedTrueRngPro : PtyDeviceSimulator
     /// <summary>The current mode as its selecting baud (300 = NORMAL at power-on).</summary>
     public int ModeBaud => _mode;
 
-    /// <summary>The last few distinct speeds the driver set, oldest first (for diagnostics).</summary>
-    public string ObservedSpeeds
+    /// <summary>Every speed change the simulator saw, oldest first.</summary>
+    public IReadOnlyList<int> SpeedChanges
     {
         get
         {
             lock (_speeds)
             {
-                return string.Join(',', _speeds);
+                return [.. _speeds];
             }
         }
     }
+
+    /// <summary><see cref="SpeedChanges"/> as text (for diagnostics).</summary>
+    public string ObservedSpeeds => string.Join(',', SpeedChanges);
 
     /// <summary>Knocks recognised so far.</summary>
     public int Knocks => Volatile.Read(ref _knocks);
@@ -54,6 +58,32 @@ public sealed class SimulatedTrueRngPro : PtyDeviceSimulator
 
     protected override bool IsStreaming => true;
 
+    /// <summary>
+    /// Completes once the latest speed change seen is <paramref name="baud"/>. A pty cannot make the driver's
+    /// tcsetattr wait as a USB SET_LINE_CODING does: the kernel keeps one TIOCPKT_IOCTL flag, not a queue, so a
+    /// driver that sets 110 then 300 before this simulator is scheduled shows only 300. A driver under test confirms
+    /// each knock step here (<see cref="Devices.Serial.TrueRngProKnock.SelectModeAsync"/>'s <c>stepApplied</c>) before it
+    /// takes the next, which gives the pty the device's ordering.
+    /// </summary>
+    public async Task WaitForSpeedAsync(int baud, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_speeds)
+            {
+                if (_speeds.Count > 0 && _speeds[^1] == baud)
+                {
+                    return;
+                }
+
+                changed = _speedChanged.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     protected override void OnInput(ReadOnlySpan<byte> data)
     {
         // The TrueRNGpro takes no commands.
@@ -61,33 +91,34 @@ public sealed class SimulatedTrueRngPro : PtyDeviceSimulator
 
     protected override void OnTermiosChanged(int baud)
     {
-        // Only changes count: one tcsetattr per open, and a driver may set the same speed twice.
-        bool knock;
+        TaskCompletionSource changed;
         lock (_speeds)
         {
+            // Only changes count: one tcsetattr per open, and a driver may set the same speed twice.
             if (_speeds.Count > 0 && _speeds[^1] == baud)
             {
                 return;
             }
 
             _speeds.Add(baud);
-            if (_speeds.Count > 8)
+            int n = _speeds.Count;
+            if (n >= 4 && _speeds[n - 4] == 110 && _speeds[n - 3] == 300 && _speeds[n - 2] == 110 && Array.IndexOf(s_modes, baud) >= 0)
             {
-                _speeds.RemoveAt(0);
+                // Switched before waiters hear of the speed, so a driver that saw its last step confirmed sees the new mode.
+                _mode = baud;
+                _text.Clear();
+                DiscardPendingStream();
+                Interlocked.Increment(ref _knocks);
             }
 
-            int n = _speeds.Count;
-            knock = n >= 4 && _speeds[n - 4] == 110 && _speeds[n - 3] == 300 && _speeds[n - 2] == 110 && Array.IndexOf(s_modes, baud) >= 0;
+            changed = _speedChanged;
+            _speedChanged = NewSignal();
         }
 
-        if (knock)
-        {
-            _mode = baud;
-            _text.Clear();
-            DiscardPendingStream();
-            Interlocked.Increment(ref _knocks);
-        }
+        changed.TrySetResult();
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override void FillStream(Span<byte> output)
     {

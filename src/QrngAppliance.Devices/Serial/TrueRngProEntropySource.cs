@@ -38,9 +38,11 @@ public sealed class TrueRngProEntropySource : EntropySource
     /// Knocks the device at <paramref name="devicePath"/> into <paramref name="mode"/> (default: the profile's baud)
     /// and returns a source reading it.
     /// </summary>
+    /// <param name="stepApplied">See <see cref="TrueRngProKnock.SelectModeAsync"/>; null on real hardware.</param>
     /// <exception cref="ArgumentException">The mode is not a binary entropy mode for this model.</exception>
     public static async Task<TrueRngProEntropySource> OpenAsync(string devicePath, FirmwareProfile profile, string sourceId,
-        TrueRngProMode? mode = null, TimeSpan? firstHold = null, TimeSpan? hold = null, CancellationToken cancellationToken = default)
+        TrueRngProMode? mode = null, TimeSpan? firstHold = null, TimeSpan? hold = null, CancellationToken cancellationToken = default,
+        Func<int, CancellationToken, Task>? stepApplied = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         SerialSettings serial = profile.Serial
@@ -49,7 +51,7 @@ public sealed class TrueRngProEntropySource : EntropySource
             ? (TrueRngProMode)serial.BaudRate
             : throw new ArgumentException($"{profile.SourceFile}: serial.baud {serial.BaudRate} is not a TrueRNGpro mode baud", nameof(profile)));
         CheckMode(profile, selected);
-        SerialPortStream port = await TrueRngProKnock.SelectModeAsync(devicePath, selected, firstHold, hold, cancellationToken).ConfigureAwait(false);
+        SerialPortStream port = await TrueRngProKnock.SelectModeAsync(devicePath, selected, firstHold, hold, cancellationToken, stepApplied).ConfigureAwait(false);
         return new TrueRngProEntropySource(port, profile, sourceId, selected) { Dtr = port.DtrResult };
     }
 

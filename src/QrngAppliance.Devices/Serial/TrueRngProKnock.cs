@@ -20,9 +20,14 @@ public static class TrueRngProKnock
     /// <summary>
     /// Knocks and returns the port open at <paramref name="mode"/>'s baud with DTR asserted and stale input discarded.
     /// </summary>
+    /// <param name="stepApplied">
+    /// Awaited with each step's baud while the port is held at it, before the hold. On USB the host's
+    /// SET_LINE_CODING completes only once the device has it; a pty simulator has no such wait (the kernel coalesces
+    /// its termios notices), so it confirms each step here. Null on real hardware.
+    /// </param>
     /// <exception cref="IOException">The port cannot be opened or configured at some step (the message names it).</exception>
     public static async Task<SerialPortStream> SelectModeAsync(string path, TrueRngProMode mode, TimeSpan? firstHold = null,
-        TimeSpan? hold = null, CancellationToken cancellationToken = default)
+        TimeSpan? hold = null, CancellationToken cancellationToken = default, Func<int, CancellationToken, Task>? stepApplied = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!Enum.IsDefined(mode))
@@ -34,6 +39,7 @@ public static class TrueRngProKnock
         {
             using (SerialPortStream.Open(path, Sequence[step], assertDtr: false))
             {
+                await ConfirmAsync(stepApplied, Sequence[step], cancellationToken).ConfigureAwait(false);
                 await Task.Delay(step == 0 ? firstHold ?? DefaultFirstHold : hold ?? DefaultHold, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -41,6 +47,7 @@ public static class TrueRngProKnock
         SerialPortStream port = SerialPortStream.Open(path, (int)mode, assertDtr: true);
         try
         {
+            await ConfirmAsync(stepApplied, (int)mode, cancellationToken).ConfigureAwait(false);
             await Task.Delay(hold ?? DefaultHold, cancellationToken).ConfigureAwait(false);
             // Bytes sent before the mode took effect belong to the old mode.
             port.DiscardInput();
@@ -52,4 +59,7 @@ public static class TrueRngProKnock
             throw;
         }
     }
+
+    private static Task ConfirmAsync(Func<int, CancellationToken, Task>? stepApplied, int baud, CancellationToken cancellationToken) =>
+        stepApplied?.Invoke(baud, cancellationToken) ?? Task.CompletedTask;
 }

@@ -53,11 +53,17 @@ public sealed class SourceHealthMonitor
 
     public ulong NextWindowId { get; private set; }
 
+    /// <summary>RCT alarms that quarantined the source (one per episode, however many samples fail while quarantined).</summary>
     public long RctFailures { get; private set; }
 
+    /// <summary>APT alarms that quarantined the source (one per episode).</summary>
     public long AptFailures { get; private set; }
 
-    /// <summary>Runs the tests over <paramref name="samples"/> and returns the windows that passed and the alarms raised.</summary>
+    /// <summary>
+    /// Runs the tests over <paramref name="samples"/> and returns the windows that passed and the alarms that
+    /// quarantined the source. Failing samples while already quarantined restart the startup test but raise no
+    /// new alarm: the episode ends only when a startup test passes.
+    /// </summary>
     public HealthScanResult Process(ReadOnlySpan<byte> samples)
     {
         // Check the whole batch first: throwing half way would lose the windows already released from it
@@ -76,17 +82,23 @@ public sealed class SourceHealthMonitor
             var aptAlarm = _apt.Add(raw);
             if (rctAlarm || aptAlarm)
             {
-                var kind = rctAlarm ? HealthTestKind.Rct : HealthTestKind.Apt;
-                if (kind == HealthTestKind.Rct)
+                // One alarm per episode: a stuck device re-trips the RCT every C samples of each fresh startup,
+                // and counting those would report tens of thousands of "failures" for one fault (issue 12).
+                if (State != SourceState.Quarantined)
                 {
-                    RctFailures++;
-                }
-                else
-                {
-                    AptFailures++;
+                    var kind = rctAlarm ? HealthTestKind.Rct : HealthTestKind.Apt;
+                    if (kind == HealthTestKind.Rct)
+                    {
+                        RctFailures++;
+                    }
+                    else
+                    {
+                        AptFailures++;
+                    }
+
+                    result.Add(new HealthFailure(kind, index, State != SourceState.Healthy));
                 }
 
-                result.Add(new HealthFailure(kind, index, State != SourceState.Healthy));
                 BeginStartup(SourceState.Quarantined); // drops the window in progress
                 continue;
             }

@@ -1,9 +1,9 @@
 namespace QrngAppliance.Entropy.Pool;
 
 /// <summary>
-/// The unspent conditioned blocks, oldest first, bounded by <see cref="Capacity"/>. Producers wait for space
-/// rather than spin or drop (rng-tools #156: a full pool must not busy-loop), so a full pool simply stops
-/// reading the devices until a consumer takes blocks.
+/// The unspent conditioned blocks, oldest first, bounded by <see cref="Capacity"/>. <see cref="AddAsync"/> waits
+/// for space (rng-tools #156: a full pool must not busy-loop); the source pipeline uses <see cref="TryAdd"/>
+/// instead, because a producer that waits stops reading its device and with it the health tests (issue 12).
 /// </summary>
 public sealed class EntropyPool
 {
@@ -55,6 +55,22 @@ public sealed class EntropyPool
             }
 
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Adds a leaf if there is room; false (leaf not added) when the pool is full.</summary>
+    public bool TryAdd(PoolLeaf leaf)
+    {
+        lock (_lock)
+        {
+            if (_leaves.Count >= Capacity)
+            {
+                return false;
+            }
+
+            _leaves.Enqueue(leaf);
+            _added++;
+            return true;
         }
     }
 

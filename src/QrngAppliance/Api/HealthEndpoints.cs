@@ -26,8 +26,8 @@ public static class HealthEndpoints
 
 public sealed record ReadinessView(string Status, IReadOnlyList<SourceView> Sources);
 
-public sealed record SourceView(string Id, string Model, string Transport, string Path, string State, long BytesRead, long RctFailures, long AptFailures, long WindowsReleased, string? LastError)
+public sealed record SourceView(string Id, string Model, string Transport, string Path, string State, long BytesRead, long RctFailures, long AptFailures, long WindowsReleased, long WindowsDropped, string? LastError)
 {
     public static SourceView From(SourceStatus s) =>
-        new(s.Id, s.Model, s.Transport, s.Path, SourceStatus.StateName(s.State), s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.State == SourceState.Healthy ? null : s.LastError);
+        new(s.Id, s.Model, s.Transport, s.Path, SourceStatus.StateName(s.State), s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.WindowsDropped, s.State == SourceState.Healthy ? null : s.LastError);
 }

@@ -28,6 +28,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     private readonly Counter<long> _bytesRead;
     private readonly Counter<long> _healthFailures;
     private readonly Counter<long> _leavesAppended;
+    private readonly Counter<long> _windowsDropped;
     private readonly Counter<long> _pulses;
     private readonly Counter<long> _entropyServed;
     private readonly Histogram<double> _readDuration;
@@ -42,13 +43,15 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         _bytesRead = Meter.CreateCounter<long>("qrng_source_read_bytes_total", "By",
             "Raw bytes read from each entropy source, before health tests.");
         _healthFailures = Meter.CreateCounter<long>("qrng_source_health_failures_total", "{failure}",
-            "SP 800-90B health-test failures per source and test (rct, apt, startup); each quarantines the source.");
+            "SP 800-90B health-test alarms per source and test (rct, apt): one per quarantine episode, not per failing sample.");
         Meter.CreateObservableGauge("qrng_source_state", ObserveSourceStates, null,
             "Current state of each source: 1 for the state it is in, 0 for the others.");
         Meter.CreateObservableGauge("qrng_pool_leaves", ObservePoolLeaves, "{leaf}",
             "Leaves in the entropy pool's Merkle log.");
         _leavesAppended = Meter.CreateCounter<long>("qrng_pool_leaves_appended_total", "{leaf}",
             "Leaves appended to the entropy pool's Merkle log.");
+        _windowsDropped = Meter.CreateCounter<long>("qrng_pool_windows_dropped_total", "{window}",
+            "Health-tested windows not pooled, per source and reason (pool_full: nobody consumes; the device is still read and tested).");
         _pulses = Meter.CreateCounter<long>("qrng_pulses_total", "{pulse}",
             "Signed entropy pulses emitted.");
         _entropyServed = Meter.CreateCounter<long>("qrng_entropy_served_bytes_total", "By",
@@ -73,6 +76,10 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
 
     /// <summary>Counts <paramref name="count"/> leaves appended to the pool's Merkle log.</summary>
     public void RecordLeavesAppended(long count) => _leavesAppended.Add(count);
+
+    /// <summary>Counts one tested window of <paramref name="source"/> that was not pooled, for <paramref name="reason"/>.</summary>
+    public void RecordWindowDropped(string source, string reason) =>
+        _windowsDropped.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Counts one emitted pulse.</summary>
     public void RecordPulse() => _pulses.Add(1);

@@ -59,49 +59,59 @@ public sealed class AttestedPool
         }
     }
 
-    /// <summary>Journals the blocks as leaves, appends them to the log, then offers them (waiting while the pool is full).</summary>
-    public async Task AppendAsync(IReadOnlyList<ConditionedBlock> blocks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Journals the blocks that fit in the pool as leaves, appends them to the log and offers them; returns how many
+    /// it took. It never waits for space: a source must keep reading and testing its device while nobody consumes
+    /// (issue 12), so the blocks that do not fit are the caller's to drop.
+    /// </summary>
+    public async Task<int> AppendAsync(IReadOnlyList<ConditionedBlock> blocks, CancellationToken cancellationToken)
     {
         if (blocks.Count == 0)
         {
-            return;
+            return 0;
         }
 
-        var leaves = new List<PoolLeaf>(blocks.Count);
         await _appendGate.WaitAsync(cancellationToken);
         try
         {
+            // Only appends (serialised by the gate) fill the pool, so the room seen here can only grow before the adds.
+            var fitting = blocks.Take(Math.Max(0, Pool.Capacity - Pool.Depth)).ToList();
+            if (fitting.Count == 0)
+            {
+                return 0;
+            }
+
             var first = Log.Size;
-            var stored = blocks.Select((b, i) => new StoredLeaf(first + i, new EntropyLeaf(b.Data, b.SourceId, b.WindowId).Encode())).ToList();
+            var stored = fitting.Select((b, i) => new StoredLeaf(first + i, new EntropyLeaf(b.Data, b.SourceId, b.WindowId).Encode())).ToList();
             await _journal.AppendLeavesAsync(stored, cancellationToken);
             for (var i = 0; i < stored.Count; i++)
             {
                 Log.AppendData(stored[i].Data);
-                leaves.Add(new PoolLeaf(stored[i].Index, blocks[i]));
+                if (!Pool.TryAdd(new PoolLeaf(stored[i].Index, fitting[i])))
+                {
+                    throw new InvalidOperationException("the entropy pool filled while the append gate was held");
+                }
             }
 
             lock (_creditLock)
             {
-                _creditedSincePulse += blocks.Sum(b => b.CreditedBits);
+                _creditedSincePulse += fitting.Sum(b => b.CreditedBits);
             }
 
             lock (_nextWindowIds)
             {
-                foreach (var b in blocks)
+                foreach (var b in fitting)
                 {
                     _nextWindowIds[b.SourceId] = Math.Max(_nextWindowIds.GetValueOrDefault(b.SourceId), b.WindowId + 1);
                 }
             }
+
+            _metrics.RecordLeavesAppended(fitting.Count);
+            return fitting.Count;
         }
         finally
         {
             _appendGate.Release();
-        }
-
-        _metrics.RecordLeavesAppended(blocks.Count);
-        foreach (var leaf in leaves)
-        {
-            await Pool.AddAsync(leaf, cancellationToken);
         }
     }
 

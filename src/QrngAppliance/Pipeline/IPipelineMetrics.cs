@@ -9,6 +9,9 @@ public interface IPipelineMetrics
 
     void RecordLeavesAppended(long count);
 
+    /// <summary>A window that passed every health test was not pooled, for <paramref name="reason"/> (e.g. <c>pool_full</c>).</summary>
+    void RecordWindowDropped(string source, string reason);
+
     void RecordPulse();
 
     void RecordEntropyServed(long bytes);

@@ -10,6 +10,7 @@ public sealed class SourceStatus(string id, string model, string transport, stri
     private long _rctFailures;
     private long _aptFailures;
     private long _windowsReleased;
+    private long _windowsDropped;
     private int _state = (int)SourceState.Disconnected;
 
     public string Id { get; } = id;
@@ -34,6 +35,9 @@ public sealed class SourceStatus(string id, string model, string transport, stri
 
     public long WindowsReleased => Interlocked.Read(ref _windowsReleased);
 
+    /// <summary>Released windows that were not pooled because the pool was full.</summary>
+    public long WindowsDropped => Interlocked.Read(ref _windowsDropped);
+
     /// <summary>Why the source is not healthy, when known (open error, disconnect, failed test).</summary>
     public string? LastError { get; set; }
 
@@ -44,6 +48,8 @@ public sealed class SourceStatus(string id, string model, string transport, stri
     public void AddAptFailure() => Interlocked.Increment(ref _aptFailures);
 
     public void AddWindowReleased() => Interlocked.Increment(ref _windowsReleased);
+
+    public void AddWindowDropped() => Interlocked.Increment(ref _windowsDropped);
 
     public SourceHealthSummary Summary() =>
         new(Id, StateName(State), RctFailures, AptFailures, BytesRead);

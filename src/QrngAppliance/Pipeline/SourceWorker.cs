@@ -83,7 +83,14 @@ public sealed partial class SourceWorker(
                 {
                     status.AddWindowReleased();
                     OnWindowReleased?.Invoke(definition.Id, window);
-                    await pool.AppendAsync(conditioner.Absorb(window.Samples, window.Id), stoppingToken);
+                    var blocks = conditioner.Absorb(window.Samples, window.Id);
+                    if (await pool.AppendAsync(blocks, stoppingToken) < blocks.Count)
+                    {
+                        // The pool is full and nobody consumes: drop the tested window and keep reading, so the
+                        // health tests keep judging the device's latest samples (issue 12).
+                        status.AddWindowDropped();
+                        metrics.RecordWindowDropped(definition.Id, "pool_full");
+                    }
                 }
 
                 status.State = monitor.State;

@@ -27,9 +27,9 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     public async Task The_knock_is_seen_by_the_simulator_and_switches_it_to_the_requested_mode()
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath);
-        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", TrueRngProMode.Rng2White, s_hold, s_hold);
+        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", TrueRngProMode.Rng2White, s_hold, s_hold, stepApplied: Confirm(sim));
 
-        await ExpectModeAsync(sim, 9600);
+        AssertMode(sim, 9600);
         Assert.True(sim.Knocks == 1, $"speeds seen: {sim.ObservedSpeeds}");
         Assert.Equal(TrueRngProMode.Rng2White, source.Mode);
         byte[] samples = await ChaosKeyEntropySourceTests.ReadAsync(source, 4096);
@@ -40,9 +40,10 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     public async Task A_knock_into_RNGDEBUG_gives_the_documented_ASCII_lines()
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath);
-        await using SerialPortStream port = await TrueRngProKnock.SelectModeAsync(LinkPath, TrueRngProMode.RngDebug, s_hold, s_hold);
+        await using SerialPortStream port = await TrueRngProKnock.SelectModeAsync(LinkPath, TrueRngProMode.RngDebug, s_hold, s_hold, stepApplied: Confirm(sim));
 
-        await ExpectModeAsync(sim, 2400);
+        AssertMode(sim, 2400);
+        Assert.Equal([110, 300, 110, 2400], sim.SpeedChanges);
         byte[] buffer = new byte[512];
         var text = new StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -84,7 +85,7 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     public async Task Stuck_output_through_the_pty_is_quarantined_by_the_RCT_and_recovers()
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);
-        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
+        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold, stepApplied: Confirm(sim));
         await new HealthDrill(source).ExpectRctAsync(sim, SimulatedFault.Stuck(0x33), recover: true);
     }
 
@@ -92,7 +93,7 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     public async Task Correlated_output_through_the_pty_is_caught_by_the_RCT()
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);
-        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
+        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold, stepApplied: Confirm(sim));
         // p(repeat) = 0.5: a run of 4 (the RCT cutoff at H = 7) starts at any sample with probability 1/8.
         await new HealthDrill(source).ExpectRctAsync(sim, SimulatedFault.Correlation(0.5), recover: false);
     }
@@ -102,7 +103,7 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);
         sim.SetFault(SimulatedFault.Slow(20)); // 10 kB/s
-        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
+        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold, stepApplied: Confirm(sim));
         var drill = new HealthDrill(source);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
@@ -117,7 +118,7 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     {
         // One byte per second: after the queue is drained a read is left waiting, and the unplug lands mid-read.
         await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 1);
-        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold);
+        await using var source = await TrueRngProEntropySource.OpenAsync(LinkPath, s_profile, "truerngpro0", firstHold: s_hold, hold: s_hold, stepApplied: Confirm(sim));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         byte[] buffer = new byte[1 << 20];
         // Drain what is queued, then start a read that waits for more.
@@ -139,16 +140,13 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     private static partial Regex DebugLine();
 
     /// <summary>
-    /// The device sees the driver's last speed change on its own pump thread, which under load can run after the
-    /// driver has returned: wait (bounded) for it before judging the mode.
+    /// The knock confirms each step with the simulator before the next (a pty coalesces termios notices, so a
+    /// starved simulator thread would otherwise miss a step); bounded so that a lost step fails rather than hangs.
     /// </summary>
-    private static async Task ExpectModeAsync(SimulatedTrueRngPro sim, int baud)
-    {
-        for (var waited = 0; sim.ModeBaud != baud && waited < 2000; waited += 10)
-        {
-            await Task.Delay(10);
-        }
+    private static Func<int, CancellationToken, Task> Confirm(SimulatedTrueRngPro sim) =>
+        (baud, ct) => sim.WaitForSpeedAsync(baud, ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
 
+    /// <summary>The last step was confirmed, so the mode has switched already: no waiting.</summary>
+    private static void AssertMode(SimulatedTrueRngPro sim, int baud) =>
         Assert.True(sim.ModeBaud == baud, $"mode baud {sim.ModeBaud}, expected {baud}; speeds seen: {sim.ObservedSpeeds}");
-    }
 }

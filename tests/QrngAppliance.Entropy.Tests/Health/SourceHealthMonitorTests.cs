@@ -259,6 +259,31 @@ public sealed class SourceHealthMonitorTests
         Assert.Equal(input[(506 + Startup)..], window.Samples);
     }
 
+    [Theory]
+    [MemberData(nameof(ChunkSizes))]
+    public void A_stuck_episode_is_one_alarm_however_many_samples_fail_and_a_second_episode_is_a_second_alarm(int chunk)
+    {
+        // Healthy, stuck for 100 000 samples (the RCT re-trips every C = 6 samples of each restarted startup),
+        // healthy long enough to pass a fresh startup, then stuck again.
+        var healthy = Startup + (2 * W);
+        var input = Random((2 * healthy) + (2 * 100_000), seed: 11);
+        input.AsSpan(healthy, 100_000).Fill(0x42);
+        input.AsSpan((2 * healthy) + 100_000, 100_000).Fill(0x42);
+        var monitor = new SourceHealthMonitor(Bits, H);
+
+        var (_, first) = Run(monitor, input, chunk, stopAfter: healthy + 100_000);
+        var alarm = Assert.Single(first);
+        Assert.Equal(HealthTestKind.Rct, alarm.Test);
+        Assert.Equal(1, monitor.RctFailures);
+        Assert.Equal(SourceState.Quarantined, monitor.State);
+
+        var (released, second) = Run(monitor, input.AsSpan(healthy + 100_000).ToArray(), chunk);
+        Assert.NotEmpty(released);
+        Assert.Single(second);
+        Assert.Equal(2, monitor.RctFailures);
+        Assert.Equal(0, monitor.AptFailures);
+    }
+
     [Fact]
     public void A_run_spanning_a_window_boundary_is_caught_by_the_continuous_rct()
     {

@@ -26,6 +26,22 @@ public sealed class EntropyPoolTests
     }
 
     [Fact]
+    public void TryAdd_refuses_a_leaf_when_the_pool_is_full_and_accepts_it_after_a_take()
+    {
+        var pool = new EntropyPool(2);
+        Assert.True(pool.TryAdd(Leaf(0)));
+        Assert.True(pool.TryAdd(Leaf(1)));
+
+        Assert.False(pool.TryAdd(Leaf(2)));
+        Assert.Equal(2, pool.Depth);
+        Assert.Equal(2, pool.TotalAdded);
+
+        Assert.Equal(0, pool.TryTake()!.Index);
+        Assert.True(pool.TryAdd(Leaf(2)));
+        Assert.Equal([1, 2], [pool.TryTake()!.Index, pool.TryTake()!.Index]);
+    }
+
+    [Fact]
     public async Task Add_waits_while_the_pool_is_full_and_resumes_after_a_take()
     {
         var pool = new EntropyPool(2);
