@@ -7,8 +7,8 @@ using QrngAppliance.Staking.Values;
 namespace QrngAppliance.Staking.SecurityProofs;
 
 /// <summary>
-/// The seed's <c>QuantumSecurityProof</c> for one transaction: <c>{entropy_consumed, security_tier, validators,
-/// hardware_attestation, timestamp, merkle_proof}</c>, plus what a verifier needs to redo each step offline.
+/// The seed's <c>QuantumSecurityProof</c> for one transaction (entropy, tier, validators,
+/// hardware attestation, timestamp, Merkle proof), plus what a verifier needs to redo each step offline.
 /// </summary>
 /// <param name="EntropyConsumed">Bits the quote required (the consumption may cover more, in whole leaves).</param>
 /// <param name="Validators">Selected validator ids, in draw order.</param>
@@ -37,7 +37,14 @@ public sealed record SecurityProof(
     EntropyConsumption Consumption,
     IReadOnlyList<AttestationSignature>? IssuerSignatures = null)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// Version 2 writes the quote's fields as the quote does everywhere (<c>tier</c>, <c>tier_level</c>,
+    /// <c>entropy_bits</c> as a decimal string); version 1 (<see cref="SeedShapeVersion"/>) wrote the seed's names
+    /// (<c>security_tier</c>, <c>entropy_consumed</c> as a number). Both are read and verified.
+    /// </summary>
+    public const int CurrentVersion = 2;
+
+    public const int SeedShapeVersion = 1;
 
     /// <summary>When the entropy was consumed.</summary>
     public DateTimeOffset Timestamp => Consumption.ConsumedAt;

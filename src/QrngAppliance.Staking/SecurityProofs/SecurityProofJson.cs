@@ -32,9 +32,21 @@ public static class SecurityProofJson
             json.WriteString("value", proof.Value.ToString());
             json.WriteString("state", NetworkSecurityStates.ToName(proof.State));
             json.WriteString("cost_function", proof.CostFunction);
-            json.WriteString("security_tier", proof.SecurityTier.ToString());
-            json.WriteNumber("validators_required", proof.ValidatorsRequired);
-            json.WriteNumber("entropy_consumed", proof.EntropyConsumed);
+            if (proof.Version == SecurityProof.SeedShapeVersion)
+            {
+                json.WriteString("security_tier", proof.SecurityTier.ToString());
+                json.WriteNumber("validators_required", proof.ValidatorsRequired);
+                json.WriteNumber("entropy_consumed", proof.EntropyConsumed);
+            }
+            else
+            {
+                // Version 2: the quote's own names and types (docs/json.md), so one tier and cost read alike everywhere.
+                json.WriteString("tier", proof.SecurityTier.ToString());
+                json.WriteNumber("tier_level", (int)proof.SecurityTier);
+                json.WriteNumber("validators_required", proof.ValidatorsRequired);
+                json.WriteString("entropy_bits", proof.EntropyConsumed.ToString(CultureInfo.InvariantCulture));
+            }
+
             json.WriteStartArray("validators");
             foreach (var id in proof.Validators)
             {
@@ -113,11 +125,25 @@ public static class SecurityProofJson
             throw new FormatException($"security proof field 'state': unknown state '{stateText}'");
         }
 
-        var tierText = Str(root, "security_tier");
+        if (version is not (SecurityProof.SeedShapeVersion or SecurityProof.CurrentVersion))
+        {
+            throw new FormatException($"security proof field 'version': unsupported version {version} (this build reads 1 and 2)");
+        }
+
+        var seedShape = version == SecurityProof.SeedShapeVersion;
+        var tierField = seedShape ? "security_tier" : "tier";
+        var tierText = Str(root, tierField);
         if (!Enum.TryParse<SecurityTier>(tierText, ignoreCase: false, out var tier) || !Enum.IsDefined(tier) || char.IsAsciiDigit(tierText[0]))
         {
-            throw new FormatException($"security proof field 'security_tier': unknown tier '{tierText}'");
+            throw new FormatException($"security proof field '{tierField}': unknown tier '{tierText}'");
         }
+
+        if (!seedShape && Int(root, "tier_level") != (int)tier)
+        {
+            throw new FormatException($"security proof field 'tier_level': {Int(root, "tier_level")} is not the level of {tier} ({(int)tier})");
+        }
+
+        var entropyBits = seedShape ? Long(root, "entropy_consumed") : DecimalLong(root, "entropy_bits");
 
         var consumption = Obj(root, "consumption");
         var attestation = Obj(root, "hardware_attestation");
@@ -143,7 +169,7 @@ public static class SecurityProofJson
         }
 
         return new SecurityProof(version, txId, value, state, Str(root, "cost_function"), tier, Int(root, "validators_required"),
-            Long(root, "entropy_consumed"), [.. Arr(root, "validators").Select(v => StrValue(v, "validators"))], Hex(root, "validator_set_hash"),
+            entropyBits, [.. Arr(root, "validators").Select(v => StrValue(v, "validators"))], Hex(root, "validator_set_hash"),
             ReadValidatorSet(root), entropy,
             root.TryGetProperty("issuer_signatures", out _) ? Signatures(Arr(root, "issuer_signatures")) : null);
     }
@@ -251,6 +277,15 @@ public static class SecurityProofJson
 
     private static long Long(JsonElement parent, string name) =>
         Field(parent, name, JsonValueKind.Number).TryGetInt64(out var v) ? v : throw new FormatException($"field '{name}' must be a 64-bit integer");
+
+    /// <summary>A whole number written as a canonical decimal string (no sign, no leading zeros), as docs/json.md wants bit counts.</summary>
+    private static long DecimalLong(JsonElement parent, string name)
+    {
+        var text = Field(parent, name, JsonValueKind.String).GetString()!;
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v.ToString(CultureInfo.InvariantCulture) == text
+            ? v
+            : throw new FormatException($"field '{name}' must be a whole number as a decimal string without leading zeros, got '{text}'");
+    }
 
     private static int Int(JsonElement parent, string name) =>
         Field(parent, name, JsonValueKind.Number).TryGetInt32(out var v) ? v : throw new FormatException($"field '{name}' must be a 32-bit integer");

@@ -53,7 +53,7 @@ public sealed class SecurityProofVerifier
     public ProofVerification Verify(SecurityProof proof)
     {
         ArgumentNullException.ThrowIfNull(proof);
-        if (proof.Version != SecurityProof.CurrentVersion)
+        if (proof.Version is not (SecurityProof.SeedShapeVersion or SecurityProof.CurrentVersion))
         {
             return new ProofVerification([Fail(SecurityProofCheck.Version, $"unsupported proof version {proof.Version}")]);
         }

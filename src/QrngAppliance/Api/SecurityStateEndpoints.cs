@@ -254,8 +254,8 @@ public static class SecurityStateEndpoints
         bool OverrideActive, OverrideView? Override, PriceView Price)
     {
         public static StateView From(SecurityStateSnapshot s, EntropyPrice price) => new(
-            s.State.ToString(), s.AutomaticState.ToString(), s.Since, s.Causes, s.WhaleActivity.ToString(CultureInfo.InvariantCulture),
-            s.Override is not null, s.Override is { } o ? new OverrideView(o.State.ToString(), "operator:" + o.Operator, o.Reason, o.SetAt, o.Until) : null,
+            NetworkSecurityStates.ToName(s.State), NetworkSecurityStates.ToName(s.AutomaticState), s.Since, s.Causes, s.WhaleActivity.ToString(CultureInfo.InvariantCulture),
+            s.Override is not null, s.Override is { } o ? new OverrideView(NetworkSecurityStates.ToName(o.State), "operator:" + o.Operator, o.Reason, o.SetAt, o.Until) : null,
             PriceView.From(price));
     }
 
@@ -273,6 +273,6 @@ public static class SecurityStateEndpoints
     private sealed record AuditEntryView(DateTimeOffset Time, string Action, string From, string To, string Actor, string Reason, DateTimeOffset? Until)
     {
         public static AuditEntryView Of(SecurityStateAuditEntry e) =>
-            new(e.Time, e.Action.ToString(), e.From.ToString(), e.To.ToString(), e.Actor, e.Reason, e.Until);
+            new(e.Time, e.Action.ToString(), NetworkSecurityStates.ToName(e.From), NetworkSecurityStates.ToName(e.To), e.Actor, e.Reason, e.Until);
     }
 }

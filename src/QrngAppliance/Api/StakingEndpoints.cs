@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Staking;
@@ -61,7 +60,7 @@ public static class StakingEndpoints
                 return error;
             }
 
-            return ParseValue(body, out var value) is { } invalid ? invalid : Results.Json(QuoteView.From(service.Quote(value)), ApiJson.Options);
+            return ParseValue(body, out var value) is { } invalid ? invalid : Results.Content(SecurityQuoteJson.ToJson(service.Quote(value)), "application/json");
         });
 
         app.MapPost("/v1/security/proofs", async (HttpContext context, BearerTokens tokens, SecurityProofService service, CancellationToken cancellationToken) =>
@@ -189,12 +188,4 @@ public static class StakingEndpoints
 
     private static IResult TooLarge(int maxBodyBytes) =>
         Results.Json(new ApiError($"the body exceeds {maxBodyBytes} bytes"), ApiJson.Options, statusCode: StatusCodes.Status413PayloadTooLarge);
-
-    /// <summary>A quote as JSON; big integers are decimal strings so no client parses them as doubles.</summary>
-    private sealed record QuoteView(string Value, string State, string ValueTier, string Tier, int Validators, string DeploymentBits, string EntropyBits, string CostFunction)
-    {
-        public static QuoteView From(SecurityQuote q) => new(
-            q.Value.ToString(), q.State.ToString(), q.ValueTier.ToString(), q.Tier.ToString(), q.Validators,
-            q.DeploymentBits.ToString(CultureInfo.InvariantCulture), q.EntropyBits.ToString(CultureInfo.InvariantCulture), q.CostFunction);
-    }
 }

@@ -17,14 +17,15 @@ namespace QrngAppliance.Cli;
 /// </summary>
 internal static class SecurityProofVerifyRunner
 {
-    /// <summary>A JSON object with <c>tx_id</c> and <c>security_tier</c> is a security proof; anything else is left to the bundle verifier.</summary>
+    /// <summary>A JSON object with <c>tx_id</c> and a tier (<c>tier</c>, or version 1's <c>security_tier</c>) is a security proof; anything else is left to the bundle verifier.</summary>
     public static bool IsSecurityProof(string text)
     {
         try
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("tx_id", out _) && root.TryGetProperty("security_tier", out _);
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("tx_id", out _)
+                && (root.TryGetProperty("tier", out _) || root.TryGetProperty("security_tier", out _));
         }
         catch (JsonException)
         {

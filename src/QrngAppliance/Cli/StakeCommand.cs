@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using QrngAppliance.Staking.Cost;
 using QrngAppliance.Staking.Escalation;
 using QrngAppliance.Staking.Quotes;
@@ -25,7 +23,8 @@ public sealed class StakeCommand : ICliCommand
           --value V      transaction value in whole base units, 1 .. 2^128 - 1
           --state STATE  network security state: peaceful (default), elevated, critical, under-attack
           --cost F       log2 (default, ceil(log2(v) x 1000)) or linear (max(100, v), the seed's prose examples)
-          --json         one JSON object: value, state, tier, tier_level, value_tier, validators, entropy_bits, cost_function
+          --json         the quote as POST /v1/security/quote answers it (docs/json.md): value, state, tier,
+                         tier_level, value_tier, validators_required, deployment_bits, entropy_bits, cost_function
 
         usage: qrng stake register --id ID --token-stake N [--url URL] [--attest-url URL] [--leaves N] [--token-file FILE]
 
@@ -69,30 +68,8 @@ public sealed class StakeCommand : ICliCommand
         var cost = args.Choice("--cost", "log2", "log2", "linear") == "linear" ? EntropyCostPolicy.SeedExamples : EntropyCostPolicy.Default;
         var quote = new SecurityPolicy(cost, SecurityStateTable.Default).Quote(value, state);
 
-        await context.Out.WriteAsync(args.Flag("--json") ? ToJson(quote) : ToText(quote, cost));
+        await context.Out.WriteAsync(args.Flag("--json") ? SecurityQuoteJson.ToJson(quote) + "\n" : ToText(quote, cost));
         return ExitCodes.Success;
-    }
-
-    private static string ToJson(SecurityQuote quote)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            // Values reach 2^128 − 1, beyond a JSON double: written as a decimal string.
-            json.WriteString("value", quote.Value.ToString());
-            json.WriteString("state", NetworkSecurityStates.ToName(quote.State));
-            json.WriteString("tier", quote.Tier.ToString());
-            json.WriteNumber("tier_level", (int)quote.Tier);
-            json.WriteString("value_tier", quote.ValueTier.ToString());
-            json.WriteNumber("validators", quote.Validators);
-            json.WritePropertyName("entropy_bits");
-            json.WriteRawValue(quote.EntropyBits.ToString(CultureInfo.InvariantCulture));
-            json.WriteString("cost_function", quote.CostFunction);
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
     private static string ToText(SecurityQuote quote, EntropyCostPolicy cost)

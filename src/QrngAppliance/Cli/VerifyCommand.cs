@@ -25,7 +25,7 @@ public sealed class VerifyCommand : ICliCommand
 
           --chain FILE        pulses: the JSON array GET /v1/pulses?from=&to= serves, or a binary export (QRNG-PULSES)
           --proof FILE        a proof bundle (POST /v1/entropy/attested or GET /v1/proofs/{request_id}), or a security
-                              proof (POST /v1/security/proofs or GET /v1/security/proofs/{tx_id}; has tx_id, security_tier)
+                              proof (POST /v1/security/proofs or GET /v1/security/proofs/{tx_id}; has tx_id, tier)
           --chain-info FILE   the JSON GET /v1/chain-info serves: pins keys, appliance id, genesis (checks chain_info_hash)
           --keys FILE         the JSON GET /v1/keys serves: keys only
           --consistency       FIRST and SECOND are pulses (GET /v1/pulses/{seq}); both must be signed by the chain info,
@@ -141,7 +141,7 @@ public sealed class VerifyCommand : ICliCommand
 
         if ((configPath ?? consumptionPath) is not null)
         {
-            throw new UsageException("--config and --consumption apply only to a security proof (a proof with tx_id and security_tier)");
+            throw new UsageException("--config and --consumption apply only to a security proof (a proof with tx_id and tier)");
         }
 
         var trustEmbedded = args.Flag("--trust-embedded-keys");

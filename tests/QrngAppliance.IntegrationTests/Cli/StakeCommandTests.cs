@@ -24,8 +24,8 @@ public sealed class StakeCommandTests
         var root = json.RootElement;
         Assert.Equal("QuantumSecured", root.GetProperty("tier").GetString());
         Assert.Equal(4, root.GetProperty("tier_level").GetInt32());
-        Assert.Equal(15, root.GetProperty("validators").GetInt32());
-        Assert.Equal(19932L * 8, root.GetProperty("entropy_bits").GetInt64());
+        Assert.Equal(15, root.GetProperty("validators_required").GetInt32());
+        Assert.Equal("159456", root.GetProperty("entropy_bits").GetString());
         Assert.Equal("under-attack", root.GetProperty("state").GetString());
         Assert.Equal("1000000", root.GetProperty("value").GetString());
     }
@@ -47,7 +47,7 @@ public sealed class StakeCommandTests
         var (_, output, _) = await RunAsync("quote", "--value", "10", "--cost", "linear", "--json");
 
         using var json = JsonDocument.Parse(output);
-        Assert.Equal(100, json.RootElement.GetProperty("entropy_bits").GetInt64());
+        Assert.Equal("100", json.RootElement.GetProperty("entropy_bits").GetString());
         Assert.Equal("linear", json.RootElement.GetProperty("cost_function").GetString());
     }
 
@@ -58,7 +58,7 @@ public sealed class StakeCommandTests
 
         using var json = JsonDocument.Parse(output);
         Assert.Equal("340282366920938463463374607431768211455", json.RootElement.GetProperty("value").GetString());
-        Assert.Equal(128000, json.RootElement.GetProperty("entropy_bits").GetInt64());
+        Assert.Equal("128000", json.RootElement.GetProperty("entropy_bits").GetString());
     }
 
     [Theory]

@@ -40,8 +40,8 @@ public sealed class SecurityStateApiTests
                 var until = DateTimeOffset.UtcNow.AddHours(1);
                 var set = await SendJsonAsync(client, HttpMethod.Put, "/v1/security/state/override",
                     $$"""{"state": "under-attack", "until": "{{until:O}}", "reason": "drill"}""", AdminToken);
-                Assert.Equal("UnderAttack", set.GetProperty("state").GetString());
-                Assert.Equal("Peaceful", set.GetProperty("automatic_state").GetString());
+                Assert.Equal("under-attack", set.GetProperty("state").GetString());
+                Assert.Equal("peaceful", set.GetProperty("automatic_state").GetString());
                 var shown = (await appliance.GetJsonAsync("/v1/security/state")).GetProperty("override");
                 Assert.Equal("operator:ops-alice", shown.GetProperty("actor").GetString());
                 Assert.Equal(until, shown.GetProperty("until").GetDateTimeOffset());
@@ -49,11 +49,11 @@ public sealed class SecurityStateApiTests
 
                 // The override is what quotes see: value 10 at the maximum tier and 8 × 3,322 bits.
                 var quote = await SendJsonAsync(client, HttpMethod.Post, "/v1/security/quote", "{\"value\": \"10\"}", null);
-                Assert.Equal(("UnderAttack", "QuantumSecured", "26576"),
+                Assert.Equal(("under-attack", "QuantumSecured", "26576"),
                     (quote.GetProperty("state").GetString(), quote.GetProperty("tier").GetString(), quote.GetProperty("entropy_bits").GetString()));
 
                 var cleared = await SendJsonAsync(client, HttpMethod.Delete, "/v1/security/state/override", "{\"reason\": \"drill over\"}", AdminToken);
-                Assert.Equal("Peaceful", cleared.GetProperty("state").GetString());
+                Assert.Equal("peaceful", cleared.GetProperty("state").GetString());
                 Assert.Equal(JsonValueKind.Null, cleared.GetProperty("override").ValueKind);
 
                 // A short override lapses by itself: the per-pulse evaluation audits it without any request asking.
@@ -68,14 +68,14 @@ public sealed class SecurityStateApiTests
             await using (var restarted = await RunningAppliance.StartAsync(dataDir: dataDir, tokens: s_tokens))
             {
                 var state = await restarted.GetJsonAsync("/v1/security/state");
-                Assert.Equal("Elevated", state.GetProperty("state").GetString());
+                Assert.Equal("elevated", state.GetProperty("state").GetString());
                 Assert.Equal("operator:ops-alice", state.GetProperty("override").GetProperty("actor").GetString());
                 Assert.Equal(JsonValueKind.Null, state.GetProperty("override").GetProperty("until").ValueKind);
 
                 var audit = await AuditAsync(restarted.Client);
                 Assert.Equal(["OverrideSet", "OverrideCleared", "OverrideSet", "OverrideExpired", "OverrideSet"], audit.Select(e => e.GetProperty("action").GetString()));
                 Assert.All(audit, e => Assert.Equal("operator:ops-alice", e.GetProperty("actor").GetString()));
-                Assert.Equal(["Peaceful", "UnderAttack", "Peaceful", "Critical", "Peaceful"], audit.Select(e => e.GetProperty("from").GetString()));
+                Assert.Equal(["peaceful", "under-attack", "peaceful", "critical", "peaceful"], audit.Select(e => e.GetProperty("from").GetString()));
                 Assert.Contains("drill over", audit[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
 
                 var limited = await AuditAsync(restarted.Client, "?limit=2");
@@ -111,22 +111,22 @@ public sealed class SecurityStateApiTests
         var now = DateTimeOffset.UtcNow;
         var vote = await SendJsonAsync(client, HttpMethod.Post, "/v1/security/signals",
             $$"""{"kind": "governance", "id": "prop-7", "proposal_impact": "10", "start": "{{now.AddMinutes(-1):O}}", "end": "{{now.AddHours(1):O}}"}""", AdminToken);
-        Assert.Equal("Elevated", vote.GetProperty("state").GetString());
+        Assert.Equal("elevated", vote.GetProperty("state").GetString());
         Assert.Equal("6644", await QuoteBitsAsync());
 
         var medium = await SendJsonAsync(client, HttpMethod.Post, "/v1/security/signals",
             """{"kind": "attack", "level": "medium", "source": "ids-1", "detail": "invalid proofs"}""", AdminToken);
-        Assert.Equal("Critical", medium.GetProperty("state").GetString());
+        Assert.Equal("critical", medium.GetProperty("state").GetString());
         Assert.Equal("13288", await QuoteBitsAsync());
 
         var high = await SendJsonAsync(client, HttpMethod.Post, "/v1/security/signals",
             """{"kind": "attack", "level": "High", "source": "ids-2", "detail": "equivocation"}""", AdminToken);
-        Assert.Equal("UnderAttack", high.GetProperty("state").GetString());
+        Assert.Equal("under-attack", high.GetProperty("state").GetString());
         Assert.Equal("26576", await QuoteBitsAsync());
         Assert.Contains(high.GetProperty("causes").EnumerateArray(), c => c.GetString()!.Contains("ids-2 (reported by operator:ops-alice)", StringComparison.Ordinal));
 
         var audit = await AuditAsync(client);
-        Assert.Equal(["Elevated", "Critical", "UnderAttack"], audit.Select(e => e.GetProperty("to").GetString()));
+        Assert.Equal(["elevated", "critical", "under-attack"], audit.Select(e => e.GetProperty("to").GetString()));
         Assert.All(audit, e => Assert.Equal(("auto", "Transition"), (e.GetProperty("actor").GetString(), e.GetProperty("action").GetString())));
     }
 
@@ -292,7 +292,7 @@ public sealed class SecurityStateApiTests
 
         // Nothing bad got through: no override, no signal, nothing audited.
         var state = await appliance.GetJsonAsync("/v1/security/state");
-        Assert.Equal(("Peaceful", false), (state.GetProperty("state").GetString(), state.GetProperty("override_active").GetBoolean()));
+        Assert.Equal(("peaceful", false), (state.GetProperty("state").GetString(), state.GetProperty("override_active").GetBoolean()));
         Assert.Empty(await AuditAsync(client));
     }
 

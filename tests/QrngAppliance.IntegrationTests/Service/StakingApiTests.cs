@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QrngAppliance.Api;
+using QrngAppliance.Cli;
 using QrngAppliance.Configuration;
 using QrngAppliance.Pipeline;
 using QrngAppliance.Staking;
@@ -50,15 +51,20 @@ public sealed class StakingApiTests
             var quote = JsonDocument.Parse(text).RootElement;
             Assert.Equal(value, quote.GetProperty("value").GetString());
             Assert.Equal(bits, quote.GetProperty("entropy_bits").GetString());
-            Assert.Equal("Peaceful", quote.GetProperty("state").GetString());
+            Assert.Equal("peaceful", quote.GetProperty("state").GetString());
             var expected = SecurityPolicy.Default.Quote(Staking.Values.TransactionValue.Parse(value), Staking.Escalation.NetworkSecurityState.Peaceful);
             Assert.Equal(expected.Tier.ToString(), quote.GetProperty("tier").GetString());
-            Assert.Equal(expected.Validators, quote.GetProperty("validators").GetInt32());
+            Assert.Equal(expected.Validators, quote.GetProperty("validators_required").GetInt32());
             if (tier.Length > 0)
             {
                 Assert.Equal(tier, quote.GetProperty("tier").GetString());
-                Assert.Equal(validators, quote.GetProperty("validators").GetInt32());
+                Assert.Equal(validators, quote.GetProperty("validators_required").GetInt32());
             }
+
+            // docs/json.md: one shape per concept, so the CLI prints the API's bytes.
+            using var stdout = new StringWriter();
+            Assert.Equal(ExitCodes.Success, await CliApp.RunAsync(["stake", "quote", "--value", value, "--json"], new CliContext(stdout, TextWriter.Null, Stream.Null, false)));
+            Assert.Equal(text + "\n", stdout.ToString());
         }
     }
 
@@ -122,7 +128,7 @@ public sealed class StakingApiTests
         }
 
         var state = await appliance.GetJsonAsync("/v1/security/state");
-        Assert.Equal("Peaceful", state.GetProperty("state").GetString());
+        Assert.Equal("peaceful", state.GetProperty("state").GetString());
     }
 
     [Fact]

@@ -165,7 +165,7 @@ public sealed class ValidatorLifecycleTests
         Assert.Equal(ApplianceIdOf(b), view.GetProperty("appliance_id").GetString());
 
         var proof = await ExpectAsync(a, Post("/v1/security/proofs", "{\"tx_id\": \"tx-hardened\", \"value\": \"100\"}", SecurityToken), HttpStatusCode.OK);
-        Assert.Equal("HardenedPQ", proof.GetProperty("security_tier").GetString());
+        Assert.Equal("HardenedPQ", proof.GetProperty("tier").GetString());
         Assert.Equal(["val-a", "val-b", "val-c"], proof.GetProperty("validators").EnumerateArray().Select(v => v.GetString()).Order(StringComparer.Ordinal));
     }
 

@@ -46,14 +46,20 @@ public sealed class SecurityProofJsonTests
     }
 
     [Fact]
-    public async Task The_json_carries_the_seeds_fields()
+    public async Task The_json_carries_the_seeds_fields_under_the_quotes_names_and_types()
     {
         var (_, proof) = await BobAsync();
 
         var node = JsonNode.Parse(SecurityProofJson.Write(proof))!;
 
-        Assert.Equal(19932, (long)node["entropy_consumed"]!);
-        Assert.Equal("QuantumSecured", (string)node["security_tier"]!);
+        Assert.Equal(2, (int)node["version"]!);
+        Assert.Equal("19932", (string)node["entropy_bits"]!);
+        Assert.Equal("QuantumSecured", (string)node["tier"]!);
+        Assert.Equal(4, (int)node["tier_level"]!);
+        Assert.Equal(15, (int)node["validators_required"]!);
+        Assert.Equal("peaceful", (string)node["state"]!);
+        Assert.Null(node["security_tier"]);
+        Assert.Null(node["entropy_consumed"]);
         Assert.Equal(15, node["validators"]!.AsArray().Count);
         Assert.NotNull(node["hardware_attestation"]!["pulse"]);
         Assert.NotNull(node["timestamp"]);
@@ -62,15 +68,51 @@ public sealed class SecurityProofJsonTests
     }
 
     [Fact]
-    public async Task A_tier_edited_in_the_file_fails_verification()
+    public async Task A_version_1_proof_keeps_the_seeds_names_reads_back_byte_for_byte_and_verifies()
+    {
+        var (f, proof) = await BobAsync();
+        var json = SecurityProofJson.Write(proof with { Version = SecurityProof.SeedShapeVersion });
+        var node = JsonNode.Parse(json)!;
+        Assert.Equal(19932, (long)node["entropy_consumed"]!);
+        Assert.Equal("QuantumSecured", (string)node["security_tier"]!);
+        Assert.Null(node["tier"]);
+
+        var read = SecurityProofJson.Read(json);
+
+        Assert.Equal(json, SecurityProofJson.Write(read));
+        var verdict = f.Verifier.Verify(read);
+        Assert.True(verdict.IsValid, string.Join("; ", verdict.Failures));
+    }
+
+    [Fact]
+    public async Task An_unknown_version_is_refused_naming_the_versions_read()
+    {
+        var (_, proof) = await BobAsync();
+        var node = JsonNode.Parse(SecurityProofJson.Write(proof))!;
+        node["version"] = 3;
+
+        var error = Assert.Throws<FormatException>(() => SecurityProofJson.Read(node.ToJsonString()));
+
+        Assert.Contains("unsupported version 3 (this build reads 1 and 2)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tier", "\"EntropyEnhanced\"")]
+    [InlineData("entropy_bits", "\"19931\"")]
+    [InlineData("validators_required", "14")]
+    public async Task A_quote_field_edited_in_the_file_fails_verification(string field, string json)
     {
         var (f, proof) = await BobAsync();
         var node = JsonNode.Parse(SecurityProofJson.Write(proof))!;
-        node["security_tier"] = "EntropyEnhanced";
+        node[field] = JsonNode.Parse(json);
+        if (field == "tier")
+        {
+            node["tier_level"] = 3;
+        }
 
         var verdict = f.Verifier.Verify(SecurityProofJson.Read(node.ToJsonString()));
 
-        Assert.False(verdict.IsValid);
+        Assert.Contains(verdict.Checks, c => c.Name == SecurityProofCheck.TierForValue && !c.Passed);
     }
 
     [Theory]
@@ -92,9 +134,12 @@ public sealed class SecurityProofJsonTests
     [Theory]
     [InlineData("value", "\"0\"", "at least 1")]
     [InlineData("state", "\"calm\"", "unknown state")]
-    [InlineData("security_tier", "\"5\"", "unknown tier")]
+    [InlineData("tier", "\"5\"", "unknown tier")]
+    [InlineData("tier_level", "3", "field 'tier_level': 3 is not the level of QuantumSecured (4)")]
     [InlineData("validator_set_hash", "\"zz\"", "must be hex")]
-    [InlineData("entropy_consumed", "\"many\"", "must be a JSON number")]
+    [InlineData("entropy_bits", "\"many\"", "must be a whole number as a decimal string")]
+    [InlineData("entropy_bits", "\"019932\"", "without leading zeros, got '019932'")]
+    [InlineData("entropy_bits", "19932", "field 'entropy_bits' must be a JSON string")]
     [InlineData("tx_id", "\"tx 1\"", "field 'tx_id' must be printable ASCII without spaces")]
     public async Task A_malformed_field_is_named(string field, string json, string message)
     {
