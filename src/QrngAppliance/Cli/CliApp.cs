@@ -26,6 +26,18 @@ public static class CliApp
             return args.Count == 0 ? ExitCodes.Usage : ExitCodes.Success;
         }
 
+        if (args[0] is "--version" or "-V")
+        {
+            await context.Out.WriteLineAsync("qrng " + ManPage.Version);
+            return ExitCodes.Success;
+        }
+
+        if (args[0] == "--man")
+        {
+            await context.Out.WriteAsync(ManPage.Render(Commands));
+            return ExitCodes.Success;
+        }
+
         var command = Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
@@ -65,7 +77,11 @@ public static class CliApp
 
     private static string Overview()
     {
-        var lines = new List<string> { "usage: qrng COMMAND [options]   (qrng COMMAND --help for details)", "", "commands:" };
+        var lines = new List<string>
+        {
+            "usage: qrng COMMAND [options]   (qrng COMMAND --help for details)",
+            "       qrng --version | --man   (the version; the qrng(1) man page in roff)", "", "commands:",
+        };
         var width = Commands.Count == 0 ? 0 : Commands.Max(c => c.Name.Length);
         lines.AddRange(Commands.Select(c => $"  {c.Name.PadRight(width)}  {c.Summary}"));
         return string.Join('\n', lines) + "\n";

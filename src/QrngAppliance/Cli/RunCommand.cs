@@ -17,7 +17,7 @@ public sealed class RunCommand : ICliCommand
                          when swtpm is installed, a software TPM on 127.0.0.1 (source tpm0); sysfs discovery is off
                          unless Appliance:Discovery is true
           --config FILE  JSON configuration (section "Appliance"; see README); QRNG_Appliance__* env vars override it
-          --urls URL     where the HTTP API listens (default http://127.0.0.1:8080)
+          --urls URL     where the HTTP API listens (default Appliance:Urls, else http://127.0.0.1:8080)
           --data DIR     state folder: journal and keys (default ./data, or Appliance:DataDir)
         """;
 
@@ -43,10 +43,11 @@ public sealed class RunCommand : ICliCommand
             options.DataDir = data;
         }
 
-        var urls = (args.Value("--urls") ?? ApplianceHost.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (urls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        var (urlsText, urlsKey) = args.Value("--urls") is { } given ? (given, "--urls") : (options.Urls ?? ApplianceHost.DefaultUrl, "Appliance:Urls");
+        var urls = urlsText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0 || urls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            throw new UsageException($"--urls must be http(s) URLs separated by ';', got '{args.Value("--urls")}'");
+            throw new UsageException($"{urlsKey} must be http(s) URLs separated by ';', got '{urlsText}'");
         }
 
         var fault = SimulatedDevices.ParseFault(args);

@@ -16,6 +16,12 @@ public sealed class ApplianceOptions
     /// <summary>Folder of firmware profiles. Default: <c>firmware-profiles</c> next to the executable, else in the working directory.</summary>
     public string? ProfilesDir { get; set; }
 
+    /// <summary>
+    /// Where the HTTP API and /metrics listen, http(s) URLs separated by ';' (<c>qrng run --urls</c> overrides it).
+    /// Default <c>http://127.0.0.1:8080</c>.
+    /// </summary>
+    public string? Urls { get; set; }
+
     /// <summary>Seconds between pulses (0.1 .. 3600). Default 1.</summary>
     public double PulsePeriodSeconds { get; set; } = 1;
 

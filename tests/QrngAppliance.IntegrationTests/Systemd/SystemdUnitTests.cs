@@ -10,8 +10,8 @@ namespace QrngAppliance.IntegrationTests.Systemd;
 /// </summary>
 public partial class SystemdUnitTests
 {
-    /// <summary>The exposure score the hardened unit must not exceed (1.5 measured; ×10 is systemd-analyze's threshold scale).</summary>
-    private const double MaxExposure = 2.0;
+    /// <summary>The exposure score the hardened unit must not exceed (1.5 measured, and issue 14 holds it there; ×10 is systemd-analyze's threshold scale).</summary>
+    private const double MaxExposure = 1.5;
 
     [RequiresToolFact("systemd-analyze", "systemd")]
     public async Task Unit_verifies_without_any_warning()
@@ -49,7 +49,8 @@ public partial class SystemdUnitTests
         Assert.All(rules, rule =>
         {
             Assert.Contains("MODE=\"0660\"", rule, StringComparison.Ordinal);
-            Assert.Matches("GROUP=\"(dialout|plugdev|tss)\"", rule);
+            // qrng-hwrng joined the list with the /dev/hwrng rule (issue 14.8); the rule stays: a group, never the world.
+            Assert.Matches("GROUP=\"(dialout|plugdev|tss|qrng-hwrng)\"", rule);
             Assert.DoesNotContain("RUN+=", rule, StringComparison.Ordinal);
         });
         Assert.Contains(rules, r => r.Contains("ATTRS{idVendor}==\"04d8\", ATTRS{idProduct}==\"f5fe\"", StringComparison.Ordinal));

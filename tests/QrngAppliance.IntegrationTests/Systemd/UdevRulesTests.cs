@@ -19,6 +19,9 @@ public class UdevRulesTests
         var broken = $"/etc/udev/rules.d/71-qrng-broken-test-{id}.rules";
         try
         {
+            // The install steps create our groups before udev reads the rules (docs/operations.md); so does this test.
+            var sysusers = await ExternalTool.RunAsync(ExternalTool.Require("systemd-sysusers", "systemd"), [Path.Combine(AppContext.BaseDirectory, "systemd", "qrng-appliance.sysusers.conf")]);
+            Assert.True(sysusers.ExitCode == 0, sysusers.Stderr);
             Directory.CreateDirectory("/etc/udev/rules.d");
             File.Copy(Path.Combine(AppContext.BaseDirectory, "systemd", "70-qrng-appliance.rules"), ours);
             // The negative control: an assignment operator on a match key, which udev rejects.
