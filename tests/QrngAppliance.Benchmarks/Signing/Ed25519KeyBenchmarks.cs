@@ -11,6 +11,8 @@ namespace QrngAppliance.Benchmarks.Signing;
 /// Run: dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- --filter '*Ed25519Key*'
 /// </summary>
 [MemoryDiagnoser]
+[CategoriesColumn]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
 public class Ed25519KeyBenchmarks
 {
     private readonly byte[] _seed = SHA256.HashData("bench ed25519"u8);
@@ -37,7 +39,7 @@ public class Ed25519KeyBenchmarks
     [BenchmarkCategory("sign")]
     public byte[] SignWithKeptKey() => _signingKey.Sign(_message);
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     [BenchmarkCategory("verify")]
     public bool VerifyRebuildingKeyPerCall() => Ed25519.Verify(_publicKeyBytes, _message, _signature);
 
