@@ -5,8 +5,9 @@ namespace QrngAppliance.Proofs.Signing;
 
 /// <summary>
 /// An Ed25519 signing key (RFC 8032 §5.1.5) parsed once: BouncyCastle's private key parameters keep the
-/// expanded scalar's public key, which rebuilding them on every signature recomputes (a second scalar
-/// multiplication; keeping them measured 2.2× faster, see Ed25519KeyBenchmarks). Safe to share between threads.
+/// public key, which rebuilding them on every signature recomputes (a second scalar multiplication). Measured
+/// with Ed25519KeyBenchmarks on the 2-core EPYC dev machine: 97.8 µs rebuilt per call, 60.3 µs kept (1.6×).
+/// Safe to share between threads.
 /// </summary>
 public sealed class Ed25519SigningKey
 {
