@@ -63,7 +63,7 @@ public sealed class PooledCtrDrbg
             for (var rest = output; !rest.IsEmpty;)
             {
                 var buffer = new byte[Math.Min(rest.Length, MaxBytesPerGenerateCall)];
-                if (_drbg!.Generate(buffer, null, false) < 0)
+                if (_drbg!.Generate(buffer, 0, buffer.Length, null, false) < 0)
                 {
                     throw new InvalidOperationException("CTR_DRBG asked for a reseed before its interval");
                 }
@@ -110,6 +110,14 @@ public sealed class PooledCtrDrbg
             var block = Next ?? throw new InvalidOperationException("DRBG asked for entropy it was not given");
             Next = null;
             return block;
+        }
+
+        // BouncyCastle.Cryptography 2.x asks through this overload on .NET; same one-block contract.
+        public int GetEntropy(Span<byte> output)
+        {
+            var block = GetEntropy();
+            block.CopyTo(output);
+            return block.Length;
         }
     }
 }

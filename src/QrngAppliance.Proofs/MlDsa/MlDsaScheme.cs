@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 namespace QrngAppliance.Proofs.MlDsa;
 
 /// <summary>
-/// ML-DSA (FIPS 204) for one parameter set: key generation from a 32-byte seed, and the external
-/// ("pure") signing and verification interface with a context string (Algorithms 1–3).
+/// ML-DSA (FIPS 204) for one parameter set: key generation from a 32-byte seed and every signing mode
+/// FIPS 204 defines: the external ("pure") interface with a context string (Algorithms 2–3), HashML-DSA
+/// (Algorithms 4–5), the internal interface on a caller-formatted M′ (Algorithms 7–8), and the internal
+/// interface with μ computed elsewhere ("external μ", §6.2).
 /// </summary>
 /// <remarks>
 /// Named <c>MlDsaScheme</c> rather than <c>MlDsa</c> so that it does not collide with its own
@@ -26,6 +28,9 @@ public sealed partial class MlDsaScheme
 
     /// <summary>Longest context string FIPS 204 allows.</summary>
     public const int MaxContextBytes = 255;
+
+    /// <summary>Length of the message representative μ = H(tr ‖ M′, 64).</summary>
+    public const int MuBytes = 64;
 
     private MlDsaScheme(MlDsaParameters parameters)
     {
@@ -114,16 +119,13 @@ public sealed partial class MlDsaScheme
         }
 
         using MlDsaSigningKey key = PrepareSigningKey(secretKey);
-        return key.SignInternal(PreHash.FormatMessage(hash, context, message), rnd);
+        return key.SignPreHash(message, context, hash, rnd);
     }
 
     /// <summary>HashML-DSA.Verify(pk, M, σ, ctx, PH) (Alg. 5).</summary>
     /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
     public bool VerifyPreHash(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, MlDsaPreHash hash, ReadOnlySpan<byte> signature)
-    {
-        MlDsaVerificationKey key = PrepareVerificationKey(publicKey);
-        return context.Length <= MaxContextBytes && key.VerifyInternal(PreHash.FormatMessage(hash, context, message), signature);
-    }
+        => PrepareVerificationKey(publicKey).VerifyPreHash(message, context, hash, signature);
 
     /// <summary>
     /// Decodes a secret key once for many signatures (saves the matrix expansion and the NTTs of
@@ -144,23 +146,35 @@ public sealed partial class MlDsaScheme
         return new MlDsaVerificationKey(this, publicKey);
     }
 
-    /// <summary>ML-DSA.Sign_internal(sk, M′, rnd) (Alg. 7), for the ACVP internal-interface tests.</summary>
-    internal byte[] SignInternal(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> rnd)
+    /// <summary>
+    /// ML-DSA.Sign_internal(sk, M′, rnd) (Alg. 7) on a caller-formatted M′ (see <see cref="MlDsaSigningKey.SignInternal"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A wrong-length key or rnd.</exception>
+    public byte[] SignInternal(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> rnd)
     {
         using MlDsaSigningKey key = PrepareSigningKey(secretKey);
         return key.SignInternal(messagePrime, rnd);
     }
 
-    /// <summary>Sign_internal with μ supplied by the caller (ACVP "externalMu").</summary>
-    internal byte[] SignInternalWithMu(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> mu, ReadOnlySpan<byte> rnd)
+    /// <summary>
+    /// Sign_internal with the 64-byte μ computed elsewhere (see <see cref="MlDsaSigningKey.SignExternalMu"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A wrong-length key, μ or rnd.</exception>
+    public byte[] SignExternalMu(ReadOnlySpan<byte> secretKey, ReadOnlySpan<byte> mu, ReadOnlySpan<byte> rnd)
     {
         using MlDsaSigningKey key = PrepareSigningKey(secretKey);
-        return key.SignMu(mu, rnd);
+        return key.SignExternalMu(mu, rnd);
     }
 
-    /// <summary>ML-DSA.Verify_internal(pk, M′, σ) (Alg. 8).</summary>
-    internal bool VerifyInternal(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> signature)
+    /// <summary>ML-DSA.Verify_internal(pk, M′, σ) (Alg. 8) on a caller-formatted M′.</summary>
+    /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
+    public bool VerifyInternal(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> signature)
         => PrepareVerificationKey(publicKey).VerifyInternal(messagePrime, signature);
+
+    /// <summary>Verify_internal with the 64-byte μ supplied; false for a μ that is not 64 bytes.</summary>
+    /// <exception cref="ArgumentException">The public key has the wrong length.</exception>
+    public bool VerifyExternalMu(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> mu, ReadOnlySpan<byte> signature)
+        => PrepareVerificationKey(publicKey).VerifyExternalMu(mu, signature);
 
     /// <summary>
     /// μ = H(tr ‖ M′, 64). For the external interface M′ = 0 ‖ |ctx| ‖ ctx ‖ M (Alg. 2 line 10),

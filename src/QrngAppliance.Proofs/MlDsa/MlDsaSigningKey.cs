@@ -48,7 +48,7 @@ public sealed class MlDsaSigningKey : IDisposable
             throw new ArgumentException($"ML-DSA context must be at most {MlDsaScheme.MaxContextBytes} bytes, got {context.Length}", nameof(context));
         }
 
-        Span<byte> mu = stackalloc byte[64];
+        Span<byte> mu = stackalloc byte[MlDsaScheme.MuBytes];
         MlDsaScheme.ComputeMu(mu, _tr, external: true, context, message);
         return SignMu(mu, rnd);
     }
@@ -69,6 +69,54 @@ public sealed class MlDsaSigningKey : IDisposable
         return Sign(message, context, rnd);
     }
 
+    /// <summary>
+    /// HashML-DSA.Sign(sk, M, ctx, PH) (Alg. 4): signs PH(M) under the pre-hash domain separator, with the
+    /// given 32-byte rnd (all zero = deterministic).
+    /// </summary>
+    /// <exception cref="ArgumentException">rnd is not 32 bytes, or the context is longer than 255 bytes.</exception>
+    /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
+    public byte[] SignPreHash(ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, MlDsaPreHash hash, ReadOnlySpan<byte> rnd)
+    {
+        if (context.Length > MlDsaScheme.MaxContextBytes)
+        {
+            throw new ArgumentException($"ML-DSA context must be at most {MlDsaScheme.MaxContextBytes} bytes, got {context.Length}", nameof(context));
+        }
+
+        return SignInternal(PreHash.FormatMessage(hash, context, message), rnd);
+    }
+
+    /// <summary>
+    /// ML-DSA.Sign_internal(sk, M′, rnd) (Alg. 7): signs <paramref name="messagePrime"/> as given, with no
+    /// domain separation added. Only for callers that format M′ themselves (FIPS 204 §6: a module's internal
+    /// interface, ACVP's "internal" groups); everyone else wants <see cref="Sign"/> or <see cref="SignPreHash"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">rnd is not 32 bytes.</exception>
+    /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
+    public byte[] SignInternal(ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> rnd)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Span<byte> mu = stackalloc byte[MlDsaScheme.MuBytes];
+        MlDsaScheme.ComputeMu(mu, _tr, external: false, default, messagePrime);
+        return SignExternalMu(mu, rnd);
+    }
+
+    /// <summary>
+    /// Sign_internal from Alg. 7 line 7 on, with the 64-byte μ = H(tr ‖ M′) computed elsewhere (FIPS 204 §6.2
+    /// allows μ to come from another module; ACVP "externalMu"). <see cref="MlDsaVerificationKey.ComputeMu"/>
+    /// gives μ for the external interface from the public key alone.
+    /// </summary>
+    /// <exception cref="ArgumentException">μ is not 64 bytes or rnd is not 32 bytes.</exception>
+    /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
+    public byte[] SignExternalMu(ReadOnlySpan<byte> mu, ReadOnlySpan<byte> rnd)
+    {
+        if (mu.Length != MlDsaScheme.MuBytes)
+        {
+            throw new ArgumentException($"ML-DSA μ must be {MlDsaScheme.MuBytes} bytes, got {mu.Length}", nameof(mu));
+        }
+
+        return SignMu(mu, rnd);
+    }
+
     /// <summary>Wipes the decoded secret key.</summary>
     public void Dispose()
     {
@@ -79,16 +127,8 @@ public sealed class MlDsaSigningKey : IDisposable
         Array.Clear(_t0Hat);
     }
 
-    /// <summary>ML-DSA.Sign_internal (Alg. 7) on the internal interface's M′.</summary>
-    internal byte[] SignInternal(ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> rnd)
-    {
-        Span<byte> mu = stackalloc byte[64];
-        MlDsaScheme.ComputeMu(mu, _tr, external: false, default, messagePrime);
-        return SignMu(mu, rnd);
-    }
-
-    /// <summary>Alg. 7 from line 7 on: μ is given.</summary>
-    internal byte[] SignMu(ReadOnlySpan<byte> mu, ReadOnlySpan<byte> rnd)
+    /// <summary>Alg. 7 from line 7 on: μ is given (64 bytes, checked by the callers).</summary>
+    private byte[] SignMu(ReadOnlySpan<byte> mu, ReadOnlySpan<byte> rnd)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (rnd.Length != MlDsaScheme.RandomBytes)

@@ -36,13 +36,61 @@ public sealed class MlDsaVerificationKey
     /// malformed hint, a context longer than 255 bytes, or a signature that does not verify.
     /// </summary>
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature)
-        => context.Length <= MlDsaScheme.MaxContextBytes && VerifyCore(external: true, context, message, signature);
+    {
+        if (context.Length > MlDsaScheme.MaxContextBytes)
+        {
+            return false;
+        }
 
-    /// <summary>ML-DSA.Verify_internal (Alg. 8) on the internal interface's M′.</summary>
-    internal bool VerifyInternal(ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> signature)
-        => VerifyCore(external: false, default, messagePrime, signature);
+        Span<byte> mu = stackalloc byte[MlDsaScheme.MuBytes];
+        MlDsaScheme.ComputeMu(mu, _tr, external: true, context, message);
+        return VerifyMu(mu, signature);
+    }
 
-    private bool VerifyCore(bool external, ReadOnlySpan<byte> context, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    /// <summary>
+    /// HashML-DSA.Verify(pk, M, σ, ctx, PH) (Alg. 5). False for a context longer than 255 bytes or a
+    /// signature that does not verify.
+    /// </summary>
+    public bool VerifyPreHash(ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, MlDsaPreHash hash, ReadOnlySpan<byte> signature)
+        => context.Length <= MlDsaScheme.MaxContextBytes && VerifyInternal(PreHash.FormatMessage(hash, context, message), signature);
+
+    /// <summary>
+    /// ML-DSA.Verify_internal(pk, M′, σ) (Alg. 8) on <paramref name="messagePrime"/> as given, with no domain
+    /// separation added (the counterpart of <see cref="MlDsaSigningKey.SignInternal"/>).
+    /// </summary>
+    public bool VerifyInternal(ReadOnlySpan<byte> messagePrime, ReadOnlySpan<byte> signature)
+    {
+        Span<byte> mu = stackalloc byte[MlDsaScheme.MuBytes];
+        MlDsaScheme.ComputeMu(mu, _tr, external: false, default, messagePrime);
+        return VerifyMu(mu, signature);
+    }
+
+    /// <summary>
+    /// Verify_internal with the 64-byte μ = H(tr ‖ M′) supplied (ACVP "externalMu", the counterpart of
+    /// <see cref="MlDsaSigningKey.SignExternalMu"/>). False for a μ that is not 64 bytes.
+    /// </summary>
+    public bool VerifyExternalMu(ReadOnlySpan<byte> mu, ReadOnlySpan<byte> signature)
+        => mu.Length == MlDsaScheme.MuBytes && VerifyMu(mu, signature);
+
+    /// <summary>
+    /// μ = H(tr ‖ 0 ‖ |ctx| ‖ ctx ‖ M, 64) (Alg. 2 line 10 with Alg. 7 line 6) for the external interface, from the
+    /// public key alone: a host can hash a large message and hand only μ to the module that holds the secret key.
+    /// </summary>
+    /// <exception cref="ArgumentException">The context is longer than 255 bytes.</exception>
+    public byte[] ComputeMu(ReadOnlySpan<byte> message, ReadOnlySpan<byte> context)
+    {
+        if (context.Length > MlDsaScheme.MaxContextBytes)
+        {
+            throw new ArgumentException($"ML-DSA context must be at most {MlDsaScheme.MaxContextBytes} bytes, got {context.Length}", nameof(context));
+        }
+
+        var mu = new byte[MlDsaScheme.MuBytes];
+        MlDsaScheme.ComputeMu(mu, _tr, external: true, context, message);
+        return mu;
+    }
+
+    /// <summary>Alg. 8 with μ given.</summary>
+    private bool VerifyMu(ReadOnlySpan<byte> mu, ReadOnlySpan<byte> signature)
     {
         MlDsaParameters p = Scheme.Parameters;
         if (signature.Length != p.SignatureBytes)
@@ -64,9 +112,6 @@ public sealed class MlDsaVerificationKey
         {
             return false;
         }
-
-        Span<byte> mu = stackalloc byte[64];
-        MlDsaScheme.ComputeMu(mu, _tr, external, context, message);
 
         // w′Approx ← NTT^-1(Â ∘ NTT(z) − NTT(c) ∘ NTT(t1·2^d))
         var c = new int[N];

@@ -36,18 +36,12 @@ internal static class PreHash
         context.CopyTo(formatted.AsSpan(2));
         oid.CopyTo(formatted.AsSpan(2 + context.Length));
 
-        var chunk = new byte[Math.Min(message.Length, 4096)];
-        for (int offset = 0; offset < message.Length; offset += chunk.Length)
-        {
-            int n = Math.Min(chunk.Length, message.Length - offset);
-            message.Slice(offset, n).CopyTo(chunk);
-            digest.BlockUpdate(chunk, 0, n);
-        }
+        digest.BlockUpdate(message);
 
         int digestOffset = formatted.Length - outputBytes;
         if (digest is ShakeDigest xof)
         {
-            xof.DoFinal(formatted, digestOffset, outputBytes);
+            xof.OutputFinal(formatted, digestOffset, outputBytes);
         }
         else
         {

@@ -5,7 +5,7 @@ namespace QrngAppliance.Proofs.MlDsa;
 /// <summary>
 /// Incremental SHAKE128/SHAKE256 (FIPS 204 §3.7: H = SHAKE256, G = SHAKE128) over BouncyCastle's
 /// <see cref="ShakeDigest"/>: .NET's own Shake128/Shake256 squeeze fails on this machine's OpenSSL.
-/// BouncyCastle 1.8.10 takes byte arrays only, so span input is staged through a small buffer.
+/// BouncyCastle.Cryptography 2.x absorbs and squeezes spans directly (1.8.10 needed a staging buffer).
 /// </summary>
 internal sealed class Shake
 {
@@ -16,7 +16,6 @@ internal sealed class Shake
     public const int Rate256 = 136;
 
     private readonly ShakeDigest _digest;
-    private readonly byte[] _stage = new byte[Rate128];
 
     public Shake(int securityBits)
     {
@@ -29,32 +28,15 @@ internal sealed class Shake
 
     public void Reset() => _digest.Reset();
 
-    public void Absorb(ReadOnlySpan<byte> data)
-    {
-        while (!data.IsEmpty)
-        {
-            int n = Math.Min(data.Length, _stage.Length);
-            data[..n].CopyTo(_stage);
-            _digest.BlockUpdate(_stage, 0, n);
-            data = data[n..];
-        }
-    }
+    public void Absorb(ReadOnlySpan<byte> data) => _digest.BlockUpdate(data);
 
     public void Absorb(byte value) => _digest.Update(value);
 
     /// <summary>Squeezes the next output bytes; absorbing afterwards is not allowed until Reset.</summary>
-    public void Squeeze(byte[] output, int offset, int count) => _digest.DoOutput(output, offset, count);
+    public void Squeeze(byte[] output, int offset, int count) => _digest.Output(output, offset, count);
 
-    public void Squeeze(Span<byte> output)
-    {
-        while (!output.IsEmpty)
-        {
-            int n = Math.Min(output.Length, _stage.Length);
-            _digest.DoOutput(_stage, 0, n);
-            _stage.AsSpan(0, n).CopyTo(output);
-            output = output[n..];
-        }
-    }
+    /// <summary>Squeezes the next output bytes; absorbing afterwards is not allowed until Reset.</summary>
+    public void Squeeze(Span<byte> output) => _digest.Output(output);
 
     /// <summary>One-shot SHAKE256(input parts…) into output.</summary>
     public static void Hash256(Span<byte> output, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b = default, ReadOnlySpan<byte> c = default)

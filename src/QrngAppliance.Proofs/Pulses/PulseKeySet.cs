@@ -10,7 +10,9 @@ namespace QrngAppliance.Proofs.Pulses;
 /// </summary>
 public sealed class PulseKeySet
 {
-    private readonly List<(PulseKey Key, MlDsaVerificationKey? MlDsa)> _keys = [];
+    // Each key decoded once for the whole chain; an Ed25519 encoding that is no curve point stays null and
+    // fails every signature check, as it did when keys were decoded per signature.
+    private readonly List<(PulseKey Key, MlDsaVerificationKey? MlDsa, Ed25519PublicKey? Ed25519)> _keys = [];
 
     /// <exception cref="ArgumentException">An unknown algorithm, a malformed key, or Ed25519 or ML-DSA-65 missing.</exception>
     public PulseKeySet(IReadOnlyList<PulseKey> keys)
@@ -20,12 +22,12 @@ public sealed class PulseKeySet
             switch (key.Algorithm)
             {
                 case Ed25519PulseSigner.AlgorithmName when key.PublicKey.Length == Ed25519.PublicKeySize:
-                    _keys.Add((key, null));
+                    _keys.Add((key, null, Ed25519PublicKey.TryDecode(key.PublicKey, out var ed25519) ? ed25519 : null));
                     break;
                 case Ed25519PulseSigner.AlgorithmName:
                     throw new ArgumentException($"ed25519 public key is {key.PublicKey.Length} bytes, expected {Ed25519.PublicKeySize}");
                 case MlDsa65PulseSigner.AlgorithmName:
-                    _keys.Add((key, MlDsaScheme.MlDsa65.PrepareVerificationKey(key.PublicKey)));
+                    _keys.Add((key, MlDsaScheme.MlDsa65.PrepareVerificationKey(key.PublicKey), null));
                     break;
                 default:
                     throw new ArgumentException($"unknown signature algorithm '{key.Algorithm}'");
@@ -65,7 +67,7 @@ public sealed class PulseKeySet
     {
         for (var i = 0; i < _keys.Count; i++)
         {
-            var (key, mlDsa) = _keys[i];
+            var (key, mlDsa, ed25519) = _keys[i];
             var check = "signature:" + key.Algorithm;
             var keyId = Convert.ToHexStringLower(key.KeyId);
             if (i >= signatures.Count)
@@ -87,7 +89,7 @@ public sealed class PulseKeySet
             }
 
             var ok = mlDsa is null
-                ? Ed25519.Verify(key.PublicKey, signedBytes, sig.Signature)
+                ? ed25519 is not null && ed25519.Verify(signedBytes, sig.Signature)
                 : MlDsa65PulseSigner.Verify(mlDsa, signedBytes, sig.Signature);
             if (!ok)
             {

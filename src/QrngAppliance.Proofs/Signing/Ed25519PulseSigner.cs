@@ -5,12 +5,12 @@ public sealed class Ed25519PulseSigner : IPulseSigner
 {
     public const string AlgorithmName = "ed25519";
 
-    private readonly byte[] _seed;
+    private readonly Ed25519SigningKey _key;
 
     public Ed25519PulseSigner(ReadOnlySpan<byte> seed)
     {
-        _seed = seed.ToArray();
-        PublicKey = Ed25519.PublicKeyFromSeed(_seed);
+        _key = new Ed25519SigningKey(seed);
+        PublicKey = _key.PublicKey.Encoded;
         KeyId = KeyIds.Of(AlgorithmName, PublicKey);
     }
 
@@ -20,7 +20,7 @@ public sealed class Ed25519PulseSigner : IPulseSigner
 
     public byte[] KeyId { get; }
 
-    public byte[] Sign(ReadOnlySpan<byte> message) => Ed25519.Sign(_seed, message);
+    public byte[] Sign(ReadOnlySpan<byte> message) => _key.Sign(message);
 
     /// <summary>Hides the seed from debugger displays and accidental logging.</summary>
     public override string ToString() => $"{AlgorithmName} key {Convert.ToHexStringLower(KeyId)}";

@@ -209,7 +209,7 @@ public sealed class MlDsaArithmeticTests
         byte[] one = new byte[1];
         byte Next()
         {
-            shake.DoOutput(one, 0, 1);
+            shake.Output(one, 0, 1);
             return one[0];
         }
 
