@@ -18,6 +18,8 @@ public sealed partial class SourceWorker(
     TimeProvider time) : BackgroundService
 {
     private const int ReadChunk = 4096;
+    private readonly Lock _rateLock = new();
+    private SourceRateMonitor? _rate;
 
     /// <summary>How long to wait before reopening a device that is absent.</summary>
     public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -71,9 +73,13 @@ public sealed partial class SourceWorker(
         status.State = monitor.State;
         status.LastError = null;
         LogOpened(definition.Id, definition.Path, monitor.RctCutoff, monitor.AptCutoff, monitor.Window);
-        var rate = definition.ExpectedRate is { } expected ? new SourceRateMonitor(expected.MinBytesPerSecond, RateWindow, SlowAfter, time) : null;
+        lock (_rateLock)
+        {
+            _rate = definition.ExpectedRate is { } expected ? new SourceRateMonitor(expected.MinBytesPerSecond, RateWindow, SlowAfter, time) : null;
+        }
+
         // Re-evaluated on a timer too: a device that stops delivering leaves the read below pending and records nothing.
-        using var rateTimer = rate is null ? null : time.CreateTimer(_ => ApplyRate(rate.Evaluate()), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        using var rateTimer = _rate is null ? null : time.CreateTimer(_ => CheckRate(bytes: null), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -81,10 +87,7 @@ public sealed partial class SourceWorker(
                 var n = await source.ReadSamplesAsync(buffer, stoppingToken);
                 status.AddBytesRead(n);
                 metrics.RecordBytesRead(definition.Id, n);
-                if (rate is not null)
-                {
-                    ApplyRate(rate.Record(n));
-                }
+                CheckRate(n);
 
                 var before = monitor.State;
                 var result = monitor.Process(buffer.AsSpan(0, n));
@@ -141,24 +144,39 @@ public sealed partial class SourceWorker(
         }
         finally
         {
-            // A closed source has no rate; its state (disconnected, quarantined) says what is wrong.
+            // A closed source has no rate; its state (disconnected, quarantined) says what is wrong. Under the lock, so
+            // a timer callback already in flight cannot set the flag again afterwards.
             rateTimer?.Dispose();
-            status.Degraded = false;
-            status.MeasuredBytesPerSecond = null;
+            lock (_rateLock)
+            {
+                _rate = null;
+                status.Degraded = false;
+                status.MeasuredBytesPerSecond = null;
+            }
         }
     }
 
-    private void ApplyRate(RateCheck check)
+    /// <summary>Records <paramref name="bytes"/> (null: only re-evaluates) and publishes the verdict; logs each change once.</summary>
+    private void CheckRate(long? bytes)
     {
-        status.Degraded = check.Degraded;
-        status.MeasuredBytesPerSecond = check.BytesPerSecond;
-        if (check.Changed && check.Degraded)
+        lock (_rateLock)
         {
-            LogDegraded(definition.Id, check.BytesPerSecond ?? 0, definition.ExpectedRate!.MinBytesPerSecond, SlowAfter.TotalSeconds);
-        }
-        else if (check.Changed)
-        {
-            LogRateRecovered(definition.Id, check.BytesPerSecond ?? 0, definition.ExpectedRate!.MinBytesPerSecond);
+            if (_rate is not { } monitor)
+            {
+                return;
+            }
+
+            var check = bytes is { } n ? monitor.Record(n) : monitor.Evaluate();
+            status.Degraded = check.Degraded;
+            status.MeasuredBytesPerSecond = check.BytesPerSecond;
+            if (check.Changed && check.Degraded)
+            {
+                LogDegraded(definition.Id, check.BytesPerSecond ?? 0, definition.ExpectedRate!.MinBytesPerSecond, SlowAfter.TotalSeconds);
+            }
+            else if (check.Changed)
+            {
+                LogRateRecovered(definition.Id, check.BytesPerSecond ?? 0, definition.ExpectedRate!.MinBytesPerSecond);
+            }
         }
     }
 
