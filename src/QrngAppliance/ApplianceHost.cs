@@ -87,6 +87,7 @@ public static class ApplianceHost
         services.AddApplianceMetrics(metrics);
         services.AddSingleton<IPipelineMetrics>(metrics);
         metrics.SetSourceStateProvider(() => registry.All.Select(s => KeyValuePair.Create(s.Id, s.State)));
+        metrics.SetSourceDegradedProvider(() => registry.All.Select(s => KeyValuePair.Create(s.Id, s.Degraded)));
         metrics.SetPoolLeavesProvider(() => pool.Pool.Depth);
         var progress = new PipelineProgressProbe(chain);
         services.AddSingleton<IWatchdogProgressProbe>(progress);
@@ -112,6 +113,8 @@ public static class ApplianceHost
                 definition, status, pool, metrics, sp.GetRequiredService<ILogger<SourceWorker>>(), time)
             {
                 OnWindowReleased = onWindowReleased,
+                RateWindow = TimeSpan.FromSeconds(options.Health.RateWindowSeconds),
+                SlowAfter = TimeSpan.FromSeconds(options.Health.SlowAfterSeconds),
             });
         }
 

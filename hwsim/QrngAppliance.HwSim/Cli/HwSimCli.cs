@@ -17,7 +17,7 @@ public static class HwSimCli
         until SIGINT/SIGTERM. Exit 1 when swtpm is missing or does not start.
 
         Simulates a CDC-ACM TRNG: a pty whose slave is symlinked at PATH (open it like /dev/ttyACM0), streaming random
-        bytes at --rate while a reader has it open (defaults: truerng 16000, truerngpro 64000, onerng 44000).
+        bytes at --rate while a reader has it open (defaults: truerng 60000, truerngpro 300000, onerng 44000: inside each firmware profile's rate range).
         truerngpro watches the baud knock 110,300,110,MODE and switches mode; onerng answers cmd0-7, cmdo/cmdO, cmdv
         and cmdX (firmware dump). The USB simulators (Quantis, ChaosKey) are in-process only (no USB bus here).
         Prints "ready link=... slave=... rate=... fault=... device=..." when up.

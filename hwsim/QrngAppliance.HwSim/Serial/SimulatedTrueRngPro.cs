@@ -11,8 +11,11 @@ namespace QrngAppliance.HwSim.Serial;
 /// </summary>
 public sealed class SimulatedTrueRngPro : PtyDeviceSimulator
 {
-    /// <summary>Default rate in bytes per second (a pty is not paced by baud; the simulator paces itself).</summary>
-    public const int DefaultBytesPerSecond = 64_000;
+    /// <summary>
+    /// Default rate in bytes per second (a pty is not paced by baud; the simulator paces itself): inside both the
+    /// truerngpro (200,000 .. 450,000) and truerngpro-v2 (200,000 .. 700,000) profile ranges.
+    /// </summary>
+    public const int DefaultBytesPerSecond = 300_000;
 
     private static readonly int[] s_binaryModes = [300, 4800, 9600, 19200, 57600];
     private static readonly int[] s_modes = [300, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using QrngAppliance.HwSim.Processes;
 
 namespace QrngAppliance.HwSim.Tpm;
 
 /// <summary>
 /// The simulated TPM is the real software TPM, Debian's <c>swtpm</c> (DESIGN.md: hwsim), on 127.0.0.1: raw TPM 2.0
 /// command port P and swtpm's control port P+1 (the pair tpm2-tools' swtpm TCTI expects), powered and started
-/// (<c>--flags not-need-init,startup-clear</c>) unless asked otherwise, state in <see cref="StateDirectory"/>. Killed on dispose.
+/// (<c>--flags not-need-init,startup-clear</c>) unless asked otherwise, state in <see cref="StateDirectory"/>. Killed on
+/// dispose, and by the kernel when the process that started it dies (<see cref="ParentBoundProcess"/>), so a killed
+/// appliance or test host never leaves a swtpm holding the state lock.
 /// </summary>
 public sealed class SwtpmProcess : IAsyncDisposable
 {
@@ -69,7 +72,7 @@ public sealed class SwtpmProcess : IAsyncDisposable
                 info.ArgumentList.Add("not-need-init,startup-clear");
             }
 
-            var instance = new SwtpmProcess(Process.Start(info)!, port, stateDirectory);
+            var instance = new SwtpmProcess(ParentBoundProcess.Start(info), port, stateDirectory);
             if (await instance.WaitUntilListeningAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
             {
                 return instance;

@@ -23,8 +23,11 @@ namespace QrngAppliance.HwSim.TrueRng;
 /// </remarks>
 public sealed class SimulatedTrueRng : PtyDeviceSimulator
 {
-    /// <summary>Default output rate, bytes per second: a third of a real v3, enough for tests at little CPU.</summary>
-    public const int DefaultBytesPerSecond = 16_000;
+    /// <summary>
+    /// Default output rate, bytes per second: mid-range of the truerng-v3 profile (40,000 .. 80,000), so the appliance's
+    /// rate check sees a healthy device with margin for a busy CI machine, and a Slow fault (÷10) falls well below it.
+    /// </summary>
+    public const int DefaultBytesPerSecond = 60_000;
 
     private SimulatedTrueRng(string linkPath, int bytesPerSecond)
         : base(linkPath, bytesPerSecond, packetMode: false, "hwsim-truerng")

@@ -26,8 +26,11 @@ public static class HealthEndpoints
 
 public sealed record ReadinessView(string Status, IReadOnlyList<SourceView> Sources);
 
-public sealed record SourceView(string Id, string Model, string Transport, string Path, string State, long BytesRead, long RctFailures, long AptFailures, long WindowsReleased, long WindowsDropped, string? LastError)
+/// <param name="Degraded">Below the profile's minimum rate for too long: a warning beside <paramref name="State"/>, not a state.</param>
+/// <param name="MeasuredBytesPerSecond">The rate over the last full window (Appliance:Health:RateWindowSeconds), null before one.</param>
+public sealed record SourceView(string Id, string Model, string Transport, string Path, string State, bool Degraded, double? MeasuredBytesPerSecond, long BytesRead, long RctFailures, long AptFailures, long WindowsReleased, long WindowsDropped, string? LastError)
 {
     public static SourceView From(SourceStatus s) =>
-        new(s.Id, s.Model, s.Transport, s.Path, SourceStatus.StateName(s.State), s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.WindowsDropped, s.State == SourceState.Healthy ? null : s.LastError);
+        new(s.Id, s.Model, s.Transport, s.Path, SourceStatus.StateName(s.State), s.Degraded, s.MeasuredBytesPerSecond is { } rate ? Math.Round(rate) : null,
+            s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.WindowsDropped, s.State == SourceState.Healthy ? null : s.LastError);
 }

@@ -52,15 +52,26 @@ public sealed class RunCommand : ICliCommand
 
         var fault = SimulatedDevices.ParseFault(args);
         SimulatedDevices? sim = null;
+        // The simulators' notices wait until the API listens: a startup that fails prints its one line and nothing else.
+        var notices = new StringWriter();
         try
         {
             if (args.Flag("--sim"))
             {
-                sim = await SimulatedDevices.StartAsync(options, fault, context.Error, cancellationToken);
+                sim = await SimulatedDevices.StartAsync(options, fault, notices, cancellationToken);
             }
 
             await using var app = await BuildAsync(options, urls, cancellationToken);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (Exception e) when (ListenFailure.Describe(e, urls) is { } reason)
+            {
+                throw new UsageException(reason);
+            }
+
+            await context.Error.WriteAsync(notices.ToString());
             await context.Error.WriteLineAsync($"qrng: listening on {string.Join(", ", urls)}; data in {Path.GetFullPath(options.DataDir)}");
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;

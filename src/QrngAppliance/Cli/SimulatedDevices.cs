@@ -1,4 +1,5 @@
 using QrngAppliance.Configuration;
+using QrngAppliance.HwSim.Processes;
 using QrngAppliance.HwSim.Tpm;
 using QrngAppliance.HwSim.TrueRng;
 
@@ -63,7 +64,18 @@ internal sealed class SimulatedDevices : IAsyncDisposable
         {
             try
             {
-                tpm = await SwtpmProcess.StartAsync(Path.Combine(simDir, "tpm"), cancellationToken: cancellationToken);
+                var stateDir = Path.Combine(simDir, "tpm");
+                if (await SwtpmStateLock.ReleaseLeftoverAsync(stateDir, TimeSpan.FromSeconds(5), cancellationToken) is { } leftover)
+                {
+                    await notices.WriteLineAsync($"qrng: killed leftover swtpm (pid {leftover}) that held the TPM state in {stateDir}; an earlier run was killed before it could stop it");
+                }
+
+                if (!ParentBoundProcess.IsSupported)
+                {
+                    await notices.WriteLineAsync("qrng: setpriv (util-linux) not found; swtpm will outlive this process if it is killed");
+                }
+
+                tpm = await SwtpmProcess.StartAsync(stateDir, cancellationToken: cancellationToken);
                 options.Sources.Insert(1, new SourceOptions { Id = "tpm0", Profile = "tpm2", Path = tpm.Endpoint });
                 await notices.WriteLineAsync($"qrng: simulated TPM (swtpm) on {tpm.Endpoint} as source tpm0");
             }

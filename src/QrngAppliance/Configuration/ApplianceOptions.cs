@@ -33,6 +33,9 @@ public sealed class ApplianceOptions
     /// <summary>API bearer tokens, stored as SHA-256 hashes only (<c>qrng token new</c> prints one).</summary>
     public List<TokenOptions> Tokens { get; set; } = [];
 
+    /// <summary>The rate check that flags a source delivering below its profile's minimum as degraded.</summary>
+    public SourceHealthOptions Health { get; set; } = new();
+
     /// <summary>Per-address and per-token request limits (429 with Retry-After past them).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 

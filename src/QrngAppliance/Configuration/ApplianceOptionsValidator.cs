@@ -39,6 +39,16 @@ public static partial class ApplianceOptionsValidator
             throw new ConfigurationException($"{p}:KernelSinkPeriodSeconds", $"must be between 0.1 and 3600, got {options.KernelSinkPeriodSeconds}");
         }
 
+        if (!(options.Health.SlowAfterSeconds >= 1 && options.Health.SlowAfterSeconds <= 3600))
+        {
+            throw new ConfigurationException($"{p}:Health:SlowAfterSeconds", $"must be between 1 and 3600, got {options.Health.SlowAfterSeconds}");
+        }
+
+        if (!(options.Health.RateWindowSeconds >= 1 && options.Health.RateWindowSeconds <= 600))
+        {
+            throw new ConfigurationException($"{p}:Health:RateWindowSeconds", $"must be between 1 and 600, got {options.Health.RateWindowSeconds}");
+        }
+
         var limits = options.RateLimits;
         foreach (var (key, value) in new[]
         {

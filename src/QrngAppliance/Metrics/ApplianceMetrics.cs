@@ -34,6 +34,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     private readonly Histogram<double> _readDuration;
     private readonly Counter<long> _httpRequests;
     private volatile Func<IEnumerable<KeyValuePair<string, SourceState>>>? _sourceStates;
+    private volatile Func<IEnumerable<KeyValuePair<string, bool>>>? _sourceDegraded;
     private volatile Func<long>? _poolLeaves;
 
     /// <summary>Creates the meter and every instrument; nothing is exported until a <see cref="PrometheusExporter"/> listens.</summary>
@@ -46,6 +47,8 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
             "SP 800-90B health-test alarms per source and test (rct, apt): one per quarantine episode, not per failing sample.");
         Meter.CreateObservableGauge("qrng_source_state", ObserveSourceStates, null,
             "Current state of each source: 1 for the state it is in, 0 for the others.");
+        Meter.CreateObservableGauge("qrng_source_degraded", ObserveSourceDegraded, null,
+            "1 while a source delivers below its firmware profile's minimum rate for longer than Appliance:Health:SlowAfterSeconds; its samples are still tested and pooled.");
         Meter.CreateObservableGauge("qrng_pool_leaves", ObservePoolLeaves, "{leaf}",
             "Leaves in the entropy pool's Merkle log.");
         _leavesAppended = Meter.CreateCounter<long>("qrng_pool_leaves_appended_total", "{leaf}",
@@ -102,6 +105,10 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     public void SetSourceStateProvider(Func<IEnumerable<KeyValuePair<string, SourceState>>> provider) =>
         _sourceStates = provider ?? throw new ArgumentNullException(nameof(provider));
 
+    /// <summary>Sets where <c>qrng_source_degraded</c> comes from: the current (source id, degraded) pairs.</summary>
+    public void SetSourceDegradedProvider(Func<IEnumerable<KeyValuePair<string, bool>>> provider) =>
+        _sourceDegraded = provider ?? throw new ArgumentNullException(nameof(provider));
+
     /// <summary>Sets where <c>qrng_pool_leaves</c> comes from.</summary>
     public void SetPoolLeavesProvider(Func<long> provider) =>
         _poolLeaves = provider ?? throw new ArgumentNullException(nameof(provider));
@@ -140,6 +147,20 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
                 yield return new Measurement<int>(s_states[i] == current ? 1 : 0,
                     new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("state", s_stateNames[i]));
             }
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveSourceDegraded()
+    {
+        var provider = _sourceDegraded;
+        if (provider is null)
+        {
+            yield break;
+        }
+
+        foreach (var (source, degraded) in provider())
+        {
+            yield return new Measurement<int>(degraded ? 1 : 0, new KeyValuePair<string, object?>("source", source));
         }
     }
 

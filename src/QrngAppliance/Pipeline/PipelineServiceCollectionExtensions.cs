@@ -20,6 +20,8 @@ public static class PipelineServiceCollectionExtensions
             {
                 OnWindowReleased = onWindowReleased,
                 ReopenDelay = reopenDelay ?? TimeSpan.FromMilliseconds(500),
+                RateWindow = TimeSpan.FromSeconds(options.Health.RateWindowSeconds),
+                SlowAfter = TimeSpan.FromSeconds(options.Health.SlowAfterSeconds),
             },
             TimeSpan.FromSeconds(options.DiscoveryIntervalSeconds),
             sp.GetRequiredService<TimeProvider>(),

@@ -1,3 +1,4 @@
+using QrngAppliance.Devices.Profiles;
 using QrngAppliance.Entropy.Sources;
 
 namespace QrngAppliance.Pipeline;
@@ -15,4 +16,7 @@ public sealed record SourceDefinition(
 {
     /// <summary>SHA-256 of the firmware-profile file the source was bound to; null when it was not read from a file.</summary>
     public byte[]? ProfileSha256 { get; init; }
+
+    /// <summary>The profile's healthy throughput; null skips the rate check (no profile rate known).</summary>
+    public ExpectedRate? ExpectedRate { get; init; }
 }

@@ -12,6 +12,8 @@ public sealed class SourceStatus(string id, string model, string transport, stri
     private long _windowsReleased;
     private long _windowsDropped;
     private int _state = (int)SourceState.Disconnected;
+    private volatile bool _degraded;
+    private double _measuredBytesPerSecond = double.NaN;
 
     public string Id { get; } = id;
 
@@ -25,6 +27,20 @@ public sealed class SourceStatus(string id, string model, string transport, stri
     {
         get => (SourceState)Volatile.Read(ref _state);
         set => Volatile.Write(ref _state, (int)value);
+    }
+
+    /// <summary>Delivering below the profile's minimum rate for longer than Appliance:Health:SlowAfterSeconds (<see cref="SourceRateMonitor"/>).</summary>
+    public bool Degraded
+    {
+        get => _degraded;
+        set => _degraded = value;
+    }
+
+    /// <summary>Bytes per second over the last full rate window; null while the source is closed or before a full window.</summary>
+    public double? MeasuredBytesPerSecond
+    {
+        get => Volatile.Read(ref _measuredBytesPerSecond) is var rate && double.IsNaN(rate) ? null : rate;
+        set => Volatile.Write(ref _measuredBytesPerSecond, value ?? double.NaN);
     }
 
     public long BytesRead => Interlocked.Read(ref _bytesRead);

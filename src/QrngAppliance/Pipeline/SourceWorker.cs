@@ -18,9 +18,17 @@ public sealed partial class SourceWorker(
     TimeProvider time) : BackgroundService
 {
     private const int ReadChunk = 4096;
+    private readonly Lock _rateLock = new();
+    private SourceRateMonitor? _rate;
 
     /// <summary>How long to wait before reopening a device that is absent.</summary>
     public TimeSpan ReopenDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The sliding window the delivery rate is measured over (Appliance:Health:RateWindowSeconds).</summary>
+    public TimeSpan RateWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long below the profile's minimum rate before the source is flagged degraded (Appliance:Health:SlowAfterSeconds).</summary>
+    public TimeSpan SlowAfter { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Observes each window released to the conditioner, before it is absorbed (source id, window).</summary>
     public Action<string, ReleasedWindow>? OnWindowReleased { get; init; }
@@ -65,6 +73,13 @@ public sealed partial class SourceWorker(
         status.State = monitor.State;
         status.LastError = null;
         LogOpened(definition.Id, definition.Path, monitor.RctCutoff, monitor.AptCutoff, monitor.Window);
+        lock (_rateLock)
+        {
+            _rate = definition.ExpectedRate is { } expected ? new SourceRateMonitor(expected.MinBytesPerSecond, RateWindow, SlowAfter, time) : null;
+        }
+
+        // Re-evaluated on a timer too: a device that stops delivering leaves the read below pending and records nothing.
+        using var rateTimer = _rate is null ? null : time.CreateTimer(_ => CheckRate(bytes: null), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -72,6 +87,8 @@ public sealed partial class SourceWorker(
                 var n = await source.ReadSamplesAsync(buffer, stoppingToken);
                 status.AddBytesRead(n);
                 metrics.RecordBytesRead(definition.Id, n);
+                CheckRate(n);
+
                 var before = monitor.State;
                 var result = monitor.Process(buffer.AsSpan(0, n));
                 foreach (var failure in result.Failures)
@@ -125,6 +142,42 @@ public sealed partial class SourceWorker(
             LogBadData(definition.Id, e.Message);
             await Task.Delay(ReopenDelay, time, stoppingToken);
         }
+        finally
+        {
+            // A closed source has no rate; its state (disconnected, quarantined) says what is wrong. Under the lock, so
+            // a timer callback already in flight cannot set the flag again afterwards.
+            rateTimer?.Dispose();
+            lock (_rateLock)
+            {
+                _rate = null;
+                status.Degraded = false;
+                status.MeasuredBytesPerSecond = null;
+            }
+        }
+    }
+
+    /// <summary>Records <paramref name="bytes"/> (null: only re-evaluates) and publishes the verdict; logs each change once.</summary>
+    private void CheckRate(long? bytes)
+    {
+        lock (_rateLock)
+        {
+            if (_rate is not { } monitor)
+            {
+                return;
+            }
+
+            var check = bytes is { } n ? monitor.Record(n) : monitor.Evaluate();
+            status.Degraded = check.Degraded;
+            status.MeasuredBytesPerSecond = check.BytesPerSecond;
+            if (check.Changed && check.Degraded)
+            {
+                LogDegraded(definition.Id, check.BytesPerSecond ?? 0, definition.ExpectedRate!.MinBytesPerSecond, SlowAfter.TotalSeconds);
+            }
+            else if (check.Changed)
+            {
+                LogRateRecovered(definition.Id, check.BytesPerSecond ?? 0, definition.ExpectedRate!.MinBytesPerSecond);
+            }
+        }
     }
 
     /// <summary>The source stops contributing: its state and reason are shown, and a half-absorbed block is dropped.</summary>
@@ -165,6 +218,12 @@ public sealed partial class SourceWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "source {Source}: device error ({Kind}): {Reason}; reopening")]
     private partial void LogDeviceError(string source, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "source {Source}: degraded: {Rate:0} B/s, below the profile's minimum {Min:0} B/s for {Seconds} s; samples are still tested and pooled")]
+    private partial void LogDegraded(string source, double rate, double min, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}: rate recovered: {Rate:0} B/s (profile minimum {Min:0} B/s); no longer degraded")]
+    private partial void LogRateRecovered(string source, double rate, double min);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}: {From} -> {To}")]
     private partial void LogStateChanged(string source, string from, string to);

@@ -18,6 +18,9 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("""{"Appliance":{"PulsePeriodSeconds":-1}}""", "Appliance:PulsePeriodSeconds")]
     [InlineData("""{"Appliance":{"Sources":[{"Id":"Bad Id!","Profile":"truerng-v3","Path":"/dev/null"}]}}""", "Appliance:Sources:0:Id")]
     [InlineData("""{"Appliance":{"Sources":[{"Id":"a","Profile":"no-such-device","Path":"/dev/null"}]}}""", "Appliance:Sources:0:Profile")]
+    [InlineData("""{"Appliance":{"Health":{"SlowAfterSeconds":0}}}""", "Appliance:Health:SlowAfterSeconds")]
+    [InlineData("""{"Appliance":{"Health":{"RateWindowSeconds":601}}}""", "Appliance:Health:RateWindowSeconds")]
+    [InlineData("""{"Appliance":{"Health":{"SlowAftr":5}}}""", "SlowAftr")]
     [InlineData("""{"Appliance":{"Surces":[]}}""", "Surces")]
     [InlineData("""{"Appliance": """, "cannot be read")]
     public async Task A_bad_configuration_stops_startup_with_one_line_naming_the_key(string json, string expected)
