@@ -27,6 +27,9 @@ public sealed class ApplianceOptions
     /// <summary>API bearer tokens, stored as SHA-256 hashes only (<c>qrng token new</c> prints one).</summary>
     public List<TokenOptions> Tokens { get; set; } = [];
 
+    /// <summary>Who may scrape <c>/metrics</c>: nobody checked (default), HTTP Basic, or a <c>metrics:read</c> token.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>Per-address and per-token request limits (429 with Retry-After past them).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 
