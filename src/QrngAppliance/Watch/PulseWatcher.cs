@@ -413,7 +413,8 @@ public sealed class PulseWatcher
         try
         {
             var answer = await ApplianceHttp.GetAsync(_http, new Uri(_settings.BaseUrl, path), cancellationToken);
-            if (_unreachable)
+            // A 5xx (an appliance starting or stopping, a proxy without its upstream) is not yet "answers again".
+            if (_unreachable && (int)answer.Status < 500)
             {
                 _unreachable = false;
                 await EmitAsync(new WatchEvent(WatchEvent.Reachable, null, $"{_settings.BaseUrl} answers again; resuming after seq {_last?.Seq.ToString() ?? "(none)"}"));
