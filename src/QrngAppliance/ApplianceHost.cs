@@ -130,7 +130,9 @@ public static class ApplianceHost
         app.UseApplianceHttpMetrics();
         app.UseRateLimiter();
         app.Lifetime.ApplicationStopped.Register(app.Services.GetRequiredService<RateLimitMetrics>().Dispose);
-        app.MapPrometheusMetrics();
+        app.MapPrometheusMetrics(
+            basicAuth: MetricsAccess.BasicAuth(options.Metrics),
+            authorize: MetricsAccess.Bearer(options.Metrics, app.Services.GetRequiredService<BearerTokens>()));
         app.MapHealthEndpoints();
         app.MapEntropyEndpoints();
         app.MapPulseEndpoints();

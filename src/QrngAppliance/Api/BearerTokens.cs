@@ -13,9 +13,12 @@ public sealed class BearerTokens
 {
     public const string ConsumeScope = "entropy:consume";
 
+    /// <summary>Scrapes <c>/metrics</c> when <c>Appliance:Metrics:Auth</c> is <c>bearer</c>.</summary>
+    public const string MetricsReadScope = "metrics:read";
+
     /// <summary>Every scope an endpoint checks (docs/operations.md); a token may hold any of them.</summary>
     public static IReadOnlyList<string> KnownScopes { get; } =
-        [ConsumeScope, StakingEndpoints.SecurityConsumeScope, ValidatorEndpoints.StakeWriteScope, ValidatorEndpoints.AdminScope];
+        [ConsumeScope, StakingEndpoints.SecurityConsumeScope, ValidatorEndpoints.StakeWriteScope, ValidatorEndpoints.AdminScope, MetricsReadScope];
 
     private readonly List<(byte[] Hash, HashSet<string> Scopes, string Actor)> _tokens;
 

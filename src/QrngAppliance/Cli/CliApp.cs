@@ -12,6 +12,7 @@ public static class CliApp
         new BenchCommand(),
         new MineCommand(),
         new VerifyCommand(),
+        new WatchCommand(),
         new TokenCommand(),
         new DevicesCommand(),
         new SelftestCommand(),

@@ -18,7 +18,7 @@ public sealed class TokenCommand : ICliCommand
         """
         usage: qrng token new --scopes SCOPE[,SCOPE...] [--name NAME]
 
-          --scopes  any of entropy:consume, security:consume, stake:write, admin (comma-separated)
+          --scopes  any of entropy:consume, security:consume, stake:write, admin, metrics:read (comma-separated)
           --name    a label for the entry (which client holds the token)
 
         Prints the token (shown once: store it with the client) and a JSON entry for Appliance:Tokens.

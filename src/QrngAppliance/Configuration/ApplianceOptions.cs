@@ -35,6 +35,8 @@ public sealed class ApplianceOptions
 
     /// <summary>The rate check that flags a source delivering below its profile's minimum as degraded.</summary>
     public SourceHealthOptions Health { get; set; } = new();
+    /// <summary>Who may scrape <c>/metrics</c>: nobody checked (default), HTTP Basic, or a <c>metrics:read</c> token.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
 
     /// <summary>Per-address and per-token request limits (429 with Retry-After past them).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();

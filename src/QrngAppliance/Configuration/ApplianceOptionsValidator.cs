@@ -49,6 +49,7 @@ public static partial class ApplianceOptionsValidator
             throw new ConfigurationException($"{p}:Health:RateWindowSeconds", $"must be between 1 and 600, got {options.Health.RateWindowSeconds}");
         }
 
+        ValidateMetrics(options.Metrics);
         var limits = options.RateLimits;
         foreach (var (key, value) in new[]
         {
@@ -125,6 +126,42 @@ public static partial class ApplianceOptionsValidator
             // BuildPolicy's message starts with the key, e.g. "Staking:CostFunction must be log2 or linear, got 'cubic'".
             var (key, problem) = e.Message.Split(' ', 2) is [var k, var rest] ? (k, rest) : (StakingSettings.Section, e.Message);
             throw new ConfigurationException(key, problem);
+        }
+    }
+
+    private static void ValidateMetrics(MetricsOptions metrics)
+    {
+        const string p = ApplianceOptions.Section + ":Metrics";
+        if (metrics.Auth is not (MetricsOptions.NoAuth or MetricsOptions.BasicAuth or MetricsOptions.BearerAuth))
+        {
+            throw new ConfigurationException($"{p}:Auth", $"must be none, basic or bearer, got '{metrics.Auth}'");
+        }
+
+        var basicKeys = (metrics.Username ?? metrics.PasswordSha256 ?? metrics.PasswordFile) is not null;
+        if (metrics.Auth != MetricsOptions.BasicAuth)
+        {
+            if (basicKeys)
+            {
+                // A half-applied setting would leave /metrics open while the operator believes it is protected.
+                throw new ConfigurationException($"{p}:Auth", $"Username, PasswordSha256 and PasswordFile apply only to Auth basic, and Auth is {metrics.Auth}");
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrEmpty(metrics.Username) || metrics.Username.Contains(':', StringComparison.Ordinal))
+        {
+            throw new ConfigurationException($"{p}:Username", "Auth basic needs a user name without ':'");
+        }
+
+        if ((metrics.PasswordSha256 is null) == (metrics.PasswordFile is null))
+        {
+            throw new ConfigurationException($"{p}:PasswordSha256", "Auth basic needs exactly one of PasswordSha256 (hex SHA-256 of the password) or PasswordFile");
+        }
+
+        if (metrics.PasswordSha256 is { } hash && (hash.Length != 64 || !hash.All(Uri.IsHexDigit)))
+        {
+            throw new ConfigurationException($"{p}:PasswordSha256", "must be 64 hex digits (the SHA-256 of the password), not the password");
         }
     }
 

@@ -11,9 +11,10 @@ public static class MetricsEndpointRouteBuilderExtensions
     /// a logged error) when collection failed, so Prometheus never stores a partial scrape (OPERATIONS §2 item 8).
     /// </summary>
     /// <param name="basicAuth">When set, requests without these credentials get 401 and nothing is collected.</param>
+    /// <param name="authorize">When set, a request it answers (401, 403) gets that answer and nothing is collected.</param>
     /// <returns>The endpoint's builder, e.g. for <c>.RequireHost("*:9105")</c> to serve it on a separate port only.</returns>
     public static IEndpointConventionBuilder MapPrometheusMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics",
-        MetricsBasicAuth? basicAuth = null)
+        MetricsBasicAuth? basicAuth = null, Func<HttpRequest, IResult?>? authorize = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var exporter = endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
@@ -24,6 +25,12 @@ public static class MetricsEndpointRouteBuilderExtensions
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"metrics\", charset=\"UTF-8\"";
+                return;
+            }
+
+            if (authorize?.Invoke(context.Request) is { } denied)
+            {
+                await denied.ExecuteAsync(context);
                 return;
             }
 

@@ -87,7 +87,7 @@ public sealed class PrometheusServerTests
     }
 
     /// <summary>The single value of an instant query, or null while there is none (or the server is not up yet).</summary>
-    private static async Task<string?> QueryAsync(HttpClient client, string query)
+    internal static async Task<string?> QueryAsync(HttpClient client, string query)
     {
         try
         {
@@ -107,7 +107,7 @@ public sealed class PrometheusServerTests
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -57,7 +57,7 @@ public sealed class OperatorSurfaceTests
 
         var typo = await CliHarness.RunAsync("token", "new", "--scopes", "entropy:consum");
         Assert.Equal(ExitCodes.Usage, typo.Exit);
-        Assert.Contains("unknown scope 'entropy:consum'; choose from entropy:consume, security:consume, stake:write, admin", typo.Error);
+        Assert.Contains("unknown scope 'entropy:consum'; choose from entropy:consume, security:consume, stake:write, admin, metrics:read", typo.Error);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ internal sealed class RunningAppliance : IAsyncDisposable
     /// <summary>Every window released to the conditioner, in order.</summary>
     public ConcurrentQueue<ReleasedWindow> Released { get; }
 
-    public static async Task<RunningAppliance> StartAsync(string? dataDir = null, int bytesPerSecond = 32_000, double pulsePeriodSeconds = 0.2, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<TokenOptions>? tokens = null, Action<ApplianceOptions>? configureOptions = null)
+    public static async Task<RunningAppliance> StartAsync(string? dataDir = null, int bytesPerSecond = 32_000, double pulsePeriodSeconds = 0.2, Action<WebApplicationBuilder>? configure = null, IReadOnlyList<TokenOptions>? tokens = null, Action<ApplianceOptions>? configureOptions = null, string url = "http://127.0.0.1:0")
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("qrng-it-").FullName;
@@ -59,7 +59,7 @@ internal sealed class RunningAppliance : IAsyncDisposable
         var app = await ApplianceHost.BuildAsync(
             options,
             s => resolver.Resolve(s, 0),
-            ["http://127.0.0.1:0"],
+            [url],
             configure,
             onWindowReleased: (_, w) => released.Enqueue(w));
         await app.StartAsync();
