@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using QrngAppliance.Proofs.Signing;
 
 namespace QrngAppliance.Proofs.Pulses;
 
@@ -292,33 +291,6 @@ public static class PulseChainVerifier
         }
 
         return null;
-    }
-
-    /// <summary>Null when <paramref name="pulse"/> carries a valid Ed25519 signature by <paramref name="ed25519PublicKey"/>; else the reason.</summary>
-    public static string? CheckSignature(Pulse pulse, ReadOnlySpan<byte> ed25519PublicKey)
-    {
-        var keyId = KeyIds.Of(Ed25519PulseSigner.AlgorithmName, ed25519PublicKey);
-        var sig = pulse.Signatures.FirstOrDefault(s => s.Algorithm == Ed25519PulseSigner.AlgorithmName && s.KeyId.AsSpan().SequenceEqual(keyId));
-        if (sig is null)
-        {
-            return $"pulse {pulse.Seq}: no ed25519 signature by key {Convert.ToHexStringLower(keyId)}";
-        }
-
-        byte[] signedBytes;
-        try
-        {
-            signedBytes = PulseCodec.SignedBytes(pulse);
-        }
-        catch (ArgumentException e)
-        {
-            // An in-memory pulse with an unknown version, wrong hash length or state has no signed form:
-            // report it like any other failure instead of throwing out of a verifier.
-            return $"pulse {pulse.Seq}: cannot be encoded ({e.Message})";
-        }
-
-        return Ed25519.Verify(ed25519PublicKey, signedBytes, sig.Signature)
-            ? null
-            : $"pulse {pulse.Seq}: ed25519 signature does not verify";
     }
 
     /// <summary>Null when <paramref name="next"/> follows <paramref name="previous"/>; else the reason.</summary>

@@ -33,20 +33,19 @@ public sealed class WalkingSkeletonTests
         await RunningAppliance.WaitForAsync(async () => (await appliance.GetJsonAsync("/v1/pulses/latest")).GetProperty("seq").GetUInt64() > firstSeq, "the next pulse");
         var second = await appliance.GetJsonAsync($"/v1/pulses/{firstSeq + 1}");
 
-        var keys = await appliance.GetJsonAsync("/v1/keys");
-        var publicKey = Convert.FromBase64String(keys.GetProperty("keys")[0].GetProperty("public_key").GetString()!);
+        var keys = await ChainKeysAsync(appliance);
         var p1 = Decode(first);
         var p2 = Decode(second);
         Assert.Null(PulseChainVerifier.CheckLink(p1, p2));
-        Assert.Null(PulseChainVerifier.CheckSignature(p1, publicKey));
-        Assert.Null(PulseChainVerifier.CheckSignature(p2, publicKey));
+        Assert.Null(keys.Check(p1, PulseCodec.SignedBytes(p1)));
+        Assert.Null(keys.Check(p2, PulseCodec.SignedBytes(p2)));
         Assert.Equal(Convert.ToHexStringLower(PulseCodec.Hash(p1)), second.GetProperty("prev_pulse_hash").GetString());
         Assert.True(p2.TreeSize >= p1.TreeSize);
         Assert.Equal("healthy", p2.Sources.Single().State);
 
         // A tampered pulse no longer verifies.
         var tampered = p2 with { TreeSize = p2.TreeSize + 1 };
-        Assert.NotNull(PulseChainVerifier.CheckSignature(tampered, publicKey));
+        Assert.NotNull(keys.Check(tampered, PulseCodec.SignedBytes(tampered)));
     }
 
     [Theory]
@@ -147,7 +146,7 @@ public sealed class WalkingSkeletonTests
             Assert.Equal(keyBefore, keys.GetProperty("keys")[0].GetProperty("public_key").GetString());
             var next = Decode(await second.GetJsonAsync($"/v1/pulses/{lastBefore.Seq + 1}"));
             Assert.Null(PulseChainVerifier.CheckLink(lastBefore, next));
-            Assert.Null(PulseChainVerifier.CheckSignature(next, Convert.FromBase64String(keyBefore)));
+            Assert.Null((await ChainKeysAsync(second)).Check(next, PulseCodec.SignedBytes(next)));
 
             // The same version 2 chain continues: no new genesis, both signatures, the precommitment revealed.
             var info = ChainInfoCodec.Decode(Convert.FromBase64String((await second.GetJsonAsync("/v1/chain-info")).GetProperty("encoded").GetString()!));
@@ -167,6 +166,13 @@ public sealed class WalkingSkeletonTests
         {
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    /// <summary>The chain's keys as the appliance publishes them in /v1/chain-info, for the strict signature-set check.</summary>
+    private static async Task<PulseKeySet> ChainKeysAsync(RunningAppliance appliance)
+    {
+        var info = ChainInfoCodec.Decode(Convert.FromBase64String((await appliance.GetJsonAsync("/v1/chain-info")).GetProperty("encoded").GetString()!));
+        return new PulseKeySet(info.Keys);
     }
 
     private static Pulse Decode(JsonElement view)

@@ -5,13 +5,11 @@ namespace QrngAppliance.Proofs.Tests.Pulses;
 
 public sealed class PulseChainVerifierTests
 {
-    private static readonly byte[] s_key = PulseFactory.Signer.PublicKey;
-
     [Fact]
     public void A_well_formed_chain_passes_every_link_and_signature()
     {
         var chain = PulseFactory.Chain(6);
-        Assert.All(chain, p => Assert.Null(PulseChainVerifier.CheckSignature(p, s_key)));
+        Assert.All(chain, p => Assert.Null(PulseFactory.Check(p)));
         for (var i = 1; i < chain.Count; i++)
         {
             Assert.Null(PulseChainVerifier.CheckLink(chain[i - 1], chain[i]));
@@ -25,7 +23,7 @@ public sealed class PulseChainVerifierTests
         for (var i = 1; i < chain.Count; i++)
         {
             Assert.Null(PulseChainVerifier.CheckLink(chain[i - 1], chain[i]));
-            Assert.Null(PulseChainVerifier.CheckSignature(chain[i], s_key));
+            Assert.Null(PulseFactory.Check(chain[i]));
         }
     }
 
@@ -121,28 +119,29 @@ public sealed class PulseChainVerifierTests
     public void Tampering_with_any_field_breaks_the_signature(string field)
     {
         var pulse = PulseFactory.Chain(3)[2];
-        Assert.Null(PulseChainVerifier.CheckSignature(pulse, s_key));
-        var reason = PulseChainVerifier.CheckSignature(s_tamper[field](pulse), s_key);
+        Assert.Null(PulseFactory.Check(pulse));
+        var reason = PulseFactory.Check(s_tamper[field](pulse));
         Assert.False(reason is null, $"tampered {field} still verifies");
-        Assert.StartsWith($"pulse ", reason);
     }
 
     [Fact]
     public void Signature_by_another_key_is_not_accepted()
     {
-        var pulse = PulseFactory.Sign(PulseFactory.Unsigned(1), new Ed25519PulseSigner(new byte[32]));
-        Assert.Contains("no ed25519 signature", PulseChainVerifier.CheckSignature(pulse, s_key));
+        var pulse = PulseFactory.Sign(PulseFactory.Sign(PulseFactory.Unsigned(1), new Ed25519PulseSigner(new byte[32])), PulseFactory.MlDsaSigner);
+        Assert.Contains("expected ed25519 by key", PulseFactory.Check(pulse));
         // Another key's signature relabelled with our key id does not verify either.
         var relabelled = pulse with { Signatures = [pulse.Signatures[0] with { KeyId = PulseFactory.Signer.KeyId }] };
-        Assert.Contains("does not verify", PulseChainVerifier.CheckSignature(relabelled, s_key));
+        Assert.Contains("does not verify", PulseFactory.Check(relabelled));
     }
 
     [Fact]
-    public void One_good_signature_among_others_is_found()
+    public void Good_signatures_behind_a_foreign_one_are_refused()
     {
-        var pulse = PulseFactory.Sign(PulseFactory.Sign(PulseFactory.Unsigned(1), new Ed25519PulseSigner(new byte[32])));
-        Assert.Equal(2, pulse.Signatures.Count);
-        Assert.Null(PulseChainVerifier.CheckSignature(pulse, s_key));
+        // The old lenient check looked for our key anywhere in the list; the published randomness hashes the whole
+        // list, so a foreign entry in front of the canonical set must fail, not be skipped.
+        var pulse = PulseFactory.SignAll(PulseFactory.Sign(PulseFactory.Unsigned(1), new Ed25519PulseSigner(new byte[32])));
+        Assert.Equal(3, pulse.Signatures.Count);
+        Assert.Contains("must hold one signature per chain-info key", PulseFactory.Check(pulse));
     }
 
     private static byte[] Flip(byte[] data, int index)

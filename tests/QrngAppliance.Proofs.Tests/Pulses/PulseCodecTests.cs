@@ -11,7 +11,7 @@ public sealed class PulseCodecTests
     [Fact]
     public void Encoded_pulse_round_trips_field_by_field()
     {
-        var pulse = PulseFactory.Sign(PulseFactory.Unsigned(42, SHA256.HashData("prev"u8), 1234));
+        var pulse = PulseFactory.SignAll(PulseFactory.Unsigned(42, SHA256.HashData("prev"u8), 1234));
         var encoded = PulseCodec.Encode(pulse);
         var decoded = PulseCodec.Decode(encoded);
 
@@ -24,12 +24,16 @@ public sealed class PulseCodecTests
         Assert.Equal(pulse.Root, decoded.Root);
         Assert.Equal(pulse.EntropyBitsCredited, decoded.EntropyBitsCredited);
         Assert.Equal(pulse.Sources, decoded.Sources);
-        var signature = Assert.Single(decoded.Signatures);
-        Assert.Equal(pulse.Signatures[0].Algorithm, signature.Algorithm);
-        Assert.Equal(pulse.Signatures[0].KeyId, signature.KeyId);
-        Assert.Equal(pulse.Signatures[0].Signature, signature.Signature);
+        Assert.Equal(pulse.Signatures.Count, decoded.Signatures.Count);
+        foreach (var (signature, original) in decoded.Signatures.Zip(pulse.Signatures))
+        {
+            Assert.Equal(original.Algorithm, signature.Algorithm);
+            Assert.Equal(original.KeyId, signature.KeyId);
+            Assert.Equal(original.Signature, signature.Signature);
+        }
+
         Assert.Equal(encoded, PulseCodec.Encode(decoded));
-        Assert.Null(PulseChainVerifier.CheckSignature(decoded, PulseFactory.Signer.PublicKey));
+        Assert.Null(PulseFactory.Check(decoded));
     }
 
     [Fact]

@@ -11,6 +11,11 @@ internal static class PulseFactory
 
     public static Ed25519PulseSigner Signer { get; } = new(SHA256.HashData("qrng test key"u8));
 
+    public static MlDsa65PulseSigner MlDsaSigner { get; } = new(SHA256.HashData("qrng test ml-dsa key"u8));
+
+    /// <summary>The chain-info key set of <see cref="Signer"/> and <see cref="MlDsaSigner"/>, in that order.</summary>
+    public static PulseKeySet Keys { get; } = new([PulseKey.Of(Signer), PulseKey.Of(MlDsaSigner)]);
+
     public static Pulse Unsigned(ulong seq, byte[]? prev = null, long treeSize = 10) => new(
         Pulse.V1,
         "appliance-7",
@@ -33,6 +38,25 @@ internal static class PulseFactory
         return pulse with { Signatures = [.. pulse.Signatures, signature] };
     }
 
+    /// <summary><paramref name="pulse"/> with the canonical signature set: one by each of <see cref="Keys"/>, in order.</summary>
+    public static Pulse SignAll(Pulse pulse) => Sign(Sign(pulse, Signer), MlDsaSigner);
+
+    /// <summary>Null when <paramref name="pulse"/> carries exactly the canonical signature set of <see cref="Keys"/>; else the failing check and why.</summary>
+    public static string? Check(Pulse pulse)
+    {
+        byte[] signedBytes;
+        try
+        {
+            signedBytes = PulseCodec.SignedBytes(pulse);
+        }
+        catch (ArgumentException e)
+        {
+            return $"encoding: {e.Message}"; // an unknown version or malformed field has no signed form at all
+        }
+
+        return Keys.Check(pulse, signedBytes) is { } failure ? $"{failure.Check}: {failure.Detail}" : null;
+    }
+
     /// <summary>A chain of signed pulses, seq 0..count-1, each linking to the one before, the tree growing.</summary>
     public static List<Pulse> Chain(int count)
     {
@@ -40,7 +64,7 @@ internal static class PulseFactory
         for (var i = 0; i < count; i++)
         {
             var prev = i == 0 ? new byte[32] : PulseCodec.Hash(chain[^1]);
-            chain.Add(Sign(Unsigned((ulong)i, prev, treeSize: 10 + (3 * i))));
+            chain.Add(SignAll(Unsigned((ulong)i, prev, treeSize: 10 + (3 * i))));
         }
 
         return chain;
