@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QrngAppliance.Cli;
-using QrngAppliance.Mining.Stratum;
+using QrngAppliance.HwSim.Stratum;
 
 namespace QrngAppliance.IntegrationTests;
 
@@ -49,7 +49,7 @@ public sealed class MiningCliTests
             .RootElement.GetProperty("accepted_share_transcript");
 
         // A low share difficulty (≈ 86 000 hashes per share) so a few seconds on a busy machine still find some.
-        await using var pool = new FakeStratumPool(
+        await using var pool = new SimulatedStratumPool(
             JsonSerializer.Serialize(vectors.GetProperty("subscribe_result")), 0.00002, [JsonSerializer.Serialize(vectors.GetProperty("notify"))])
         {
             RequiredUser = "tester.w1",
@@ -73,17 +73,85 @@ public sealed class MiningCliTests
     {
         var vectors = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "stratum-v1-examples.json")))
             .RootElement.GetProperty("accepted_share_transcript");
-        await using var pool = new FakeStratumPool(
+        await using var pool = new SimulatedStratumPool(
             JsonSerializer.Serialize(vectors.GetProperty("subscribe_result")), 1, [JsonSerializer.Serialize(vectors.GetProperty("notify"))])
         {
             RequiredUser = "someone.else",
         };
-        var (code, stdout, _) = await RunAsync("mine", "--pool", pool.Url, "--user", "tester.w1", "--seconds", "2", "--json");
-        Assert.Equal(0, code);
+        var (code, stdout, stderr) = await RunAsync("mine", "--pool", pool.Url, "--user", "tester.w1", "--seconds", "2", "--json");
+
+        // Exit 1 since issue 15 (it was 0): a run in which no pool gave a session mined nothing, and says why.
+        Assert.Equal(1, code);
         var root = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(0, root.GetProperty("connections").GetInt64());
         Assert.Equal(0, root.GetProperty("accepted").GetInt64());
         Assert.True(pool.Connections >= 1);
+        var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("qrng mine: no pool session in ", line, StringComparison.Ordinal);
+        Assert.Contains("refused worker 'tester.w1'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mine_pool_with_an_unresolvable_host_exits_1_with_one_line()
+    {
+        var (code, stdout, stderr) = await RunAsync("mine", "--pool", "stratum+tcp://no-such-pool.invalid:3333", "--user", "u", "--seconds", "30");
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("qrng mine: cannot resolve pool host 'no-such-pool.invalid'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mine_pool_that_refuses_connections_exits_1_with_one_line_naming_the_cause()
+    {
+        var (code, _, stderr) = await RunAsync("mine", "--pool", $"stratum+tcp://127.0.0.1:{ClosedPort()}", "--user", "u", "--seconds", "3", "--threads", "1");
+        Assert.Equal(1, code);
+        var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("qrng mine: no pool session in ", line, StringComparison.Ordinal);
+        Assert.Contains("ConnectionRefused", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mine_pool_fails_over_to_the_next_pool_and_says_so_on_stderr_even_without_a_terminal()
+    {
+        var vectors = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "stratum-v1-examples.json")))
+            .RootElement.GetProperty("accepted_share_transcript");
+        await using var pool = new SimulatedStratumPool(
+            JsonSerializer.Serialize(vectors.GetProperty("subscribe_result")), 0.00002, [JsonSerializer.Serialize(vectors.GetProperty("notify"))]);
+        var dead = $"stratum+tcp://127.0.0.1:{ClosedPort()}";
+        var (code, stdout, stderr) = await RunAsync("mine", "--pool", $"{dead},{pool.Url}", "--user", "tester.w1", "--seconds", "4", "--threads", "1", "--json");
+        Assert.Equal(0, code);
+        Assert.Equal(1, JsonDocument.Parse(stdout).RootElement.GetProperty("connections").GetInt64());
+        Assert.Contains($"pool {pool.Url}: mining", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_non_hex_header_names_the_first_bad_character()
+    {
+        var header = Block100000[..41] + "g" + Block100000[42..];
+        var (code, _, stderr) = await RunAsync("mine", "--header", header, "--count", "5");
+        Assert.Equal(2, code);
+        Assert.Equal("qrng mine: --header must be hex: character 42 is 'g'", stderr.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task More_threads_than_cpus_are_capped_with_a_warning()
+    {
+        var (code, stdout, stderr) = await RunAsync("bench", "--algo", "sha3d", "--kernel", "scalar", "--threads", "999", "--seconds", "1", "--json");
+        Assert.Equal(0, code);
+        Assert.Contains($"--threads 999 is more than the {Environment.ProcessorCount} CPUs here; using {Environment.ProcessorCount}", stderr, StringComparison.Ordinal);
+        var threads = JsonDocument.Parse(stdout).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("threads").GetInt32()).ToList();
+        Assert.Equal(Environment.ProcessorCount, threads.Max()); // bench measures 1 thread and the most it may use
+    }
+
+    /// <summary>A loopback port nobody listens on: bound once by us, then released.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     [Fact]

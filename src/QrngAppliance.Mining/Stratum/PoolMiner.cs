@@ -1,252 +1,235 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
 using QrngAppliance.Mining.Search;
-using QrngAppliance.Mining.Targets;
 
 namespace QrngAppliance.Mining.Stratum;
 
 /// <summary>
-/// Mines for a Stratum v1 pool: subscribe, authorize, follow <c>mining.notify</c> / <c>mining.set_difficulty</c>,
-/// search each job's nonce space per extranonce2 (rolling over when exhausted), submit shares, and reconnect
-/// with exponential backoff when the connection drops.
+/// Mines for Stratum v1 pools in priority order and survives them going away.
+/// <list type="bullet">
+/// <item>A failed connect, or a session the pool refuses, moves on to the next pool at once; after a whole round
+///   of failures the miner waits a capped, jittered backoff (<see cref="ReconnectBackoff"/>), reset by the next
+///   successful connect, so mining resumes within <see cref="PoolMinerOptions.MaxBackoff"/> of a pool's return.</item>
+/// <item>A session that drops is retried on the same pool first.</item>
+/// <item>While on a backup pool, the pools before it are probed every
+///   <see cref="PoolMinerOptions.FailbackInterval"/>, and mining moves back as soon as one answers.</item>
+/// <item>Each job's extranonce2 walk is remembered across reconnects, so a job the pool sends again after a
+///   reconnect is not searched twice.</item>
+/// </list>
 /// </summary>
 public sealed class PoolMiner
 {
     private readonly PoolMinerOptions _options;
-    private readonly Func<CancellationToken, Task<Stream>> _connect;
+    private readonly IReadOnlyList<PoolEndpoint> _pools;
     private readonly NonceSearch _search;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
-    private readonly object _gate = new();
+    private readonly Action<string> _trace;
+    private readonly ReconnectBackoff _backoff;
+    private readonly ConcurrentDictionary<string, ulong> _resume = new();
+    private readonly HashSet<string> _failuresSaid = [];
 
+    /// <param name="log">Connection and share events: always worth showing (stderr, the journal).</param>
+    /// <param name="trace">Per-unit progress: for a terminal only.</param>
     public PoolMiner(
         PoolMinerOptions options,
-        Func<CancellationToken, Task<Stream>> connect,
+        IReadOnlyList<PoolEndpoint> pools,
         NonceSearch search,
         TimeProvider time,
-        Action<string>? log = null)
+        Action<string>? log = null,
+        Action<string>? trace = null,
+        Random? jitter = null)
     {
+        if (pools.Count == 0)
+        {
+            throw new ArgumentException("at least one pool is needed", nameof(pools));
+        }
+
         _options = options;
-        _connect = connect;
+        _pools = pools;
         _search = search;
         _time = time;
         _log = log ?? (_ => { });
+        _trace = trace ?? (_ => { });
+        _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff, jitter ?? Random.Shared);
+    }
+
+    /// <summary>One pool, reached by <paramref name="connect"/>.</summary>
+    public PoolMiner(PoolMinerOptions options, Func<CancellationToken, Task<Stream>> connect, NonceSearch search, TimeProvider time, Action<string>? log = null)
+        : this(options, [new PoolEndpoint("pool", connect)], search, time, log)
+    {
     }
 
     public PoolStats Stats { get; } = new();
 
     public long HashesDone => _search.HashesDone;
 
-    /// <summary>Mines until cancelled; connection failures are retried with backoff.</summary>
+    /// <summary>Mines until cancelled. Throws <see cref="PoolUnreachableException"/> only when
+    /// <see cref="PoolMinerOptions.GiveUpWithoutSession"/> is set and no session came up in that time.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var backoff = _options.InitialBackoff;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var stream = await _connect(cancellationToken).ConfigureAwait(false);
-                await SessionAsync(stream, () => backoff = _options.InitialBackoff, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or StratumException or FormatException
-                                        or System.Text.Json.JsonException or InvalidOperationException)
-            {
-                _log($"pool: {e.Message}; reconnecting in {backoff.TotalSeconds:0.###} s");
-            }
-
-            try
-            {
-                await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
-        }
-    }
-
-    private async Task SessionAsync(Stream stream, Action onSubscribed, CancellationToken cancellationToken)
-    {
-        await using var client = new StratumClient(stream);
-
-        // The reader lives for the whole session so that shares in flight at shutdown still get their answer;
-        // mining stops on the caller's cancellation or when the session ends.
-        using var session = new CancellationTokenSource();
-        using var mining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Token);
-        var changed = new SemaphoreSlim(0, int.MaxValue);
-        StratumJob? job = null;
-        var difficulty = 1.0;
-        var generation = 0;
-        CancellationTokenSource? current = null;
-
-        void Changed()
-        {
-            generation++;
-            current?.Cancel();
-            changed.Release();
-        }
-
-        client.JobReceived += j =>
-        {
-            lock (_gate)
-            {
-                job = j;
-                Changed();
-            }
-        };
-        client.DifficultyChanged += d =>
-        {
-            lock (_gate)
-            {
-                difficulty = d;
-                Changed();
-            }
-        };
-
-        var reader = client.RunAsync(session.Token);
+        var started = _time.GetTimestamp();
+        var index = 0;
+        var failedRounds = 0;
         try
         {
-            await client.SubscribeAsync(_options.UserAgent, mining.Token).ConfigureAwait(false);
-            if (!await client.AuthorizeAsync(_options.User, _options.Password, mining.Token).ConfigureAwait(false))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                throw new StratumException($"the pool refused worker '{_options.User}'");
-            }
-
-            Stats.Connected();
-            onSubscribed();
-            _log($"pool: subscribed, extranonce1 {client.Extranonce1}, extranonce2 size {client.Extranonce2Size}");
-            var miner = MineAsync(client, changed, () =>
-            {
-                lock (_gate)
+                var pool = _pools[index];
+                Stats.Enter(PoolState.Connecting, pool.Name);
+                var (established, failbackTo, error) = await ConnectAndMineAsync(pool, index, cancellationToken).ConfigureAwait(false);
+                if (cancellationToken.IsCancellationRequested)
                 {
-                    current?.Dispose();
-                    current = CancellationTokenSource.CreateLinkedTokenSource(mining.Token);
-                    return (job, difficulty, generation, current.Token);
+                    return;
                 }
-            }, mining.Token, session.Token);
 
-            // Either the pool closes the connection (reader ends) or the caller stops mining (miner ends after
-            // draining its submits); the other side is then stopped.
-            await Task.WhenAny(reader, miner).ConfigureAwait(false);
-            await session.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(reader, miner).ConfigureAwait(false);
+                if (failbackTo is { } better)
+                {
+                    _failuresSaid.Clear();
+                    _log($"pool {_pools[better].Name} answers again; leaving backup pool {pool.Name}");
+                    index = better;
+                    continue;
+                }
+
+                Stats.Failed(error ?? "the session ended");
+                TimeSpan wait;
+                if (established)
+                {
+                    // A working session dropped: the same pool again, after the shortest wait.
+                    failedRounds = 0;
+                    _failuresSaid.Clear();
+                    wait = _backoff.Delay(0);
+                    _log($"pool {pool.Name}: {error}; reconnecting in {wait.TotalSeconds:0.###} s");
+                }
+                else if (index + 1 < _pools.Count)
+                {
+                    index++;
+                    LogFailure(pool, error, $"failing over to {_pools[index].Name}");
+                    continue;
+                }
+                else
+                {
+                    index = 0;
+                    wait = _backoff.Delay(failedRounds++);
+                    LogFailure(pool, error, $"retrying {(_pools.Count > 1 ? $"from {_pools[0].Name} " : string.Empty)}every ≤ {_options.MaxBackoff.TotalSeconds:0.###} s");
+                }
+
+                if (_options.GiveUpWithoutSession is { } limit && Stats.Connections == 0 && _time.GetElapsedTime(started) + wait > limit)
+                {
+                    throw new PoolUnreachableException(
+                        $"no pool session in {limit.TotalSeconds:0.#} s ({_pools.Count} pool{(_pools.Count > 1 ? "s" : string.Empty)}): {error}");
+                }
+
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the caller.
         }
         finally
         {
-            await session.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await reader.ConfigureAwait(false);
-            }
-            catch (Exception) when (session.IsCancellationRequested)
-            {
-                // The reader ends with cancellation or the disconnect already being handled.
-            }
-
-            lock (_gate)
-            {
-                current?.Dispose();
-                current = null;
-            }
+            Stats.Enter(PoolState.Stopped, Stats.Pool);
         }
     }
 
-    private async Task MineAsync(
-        StratumClient client,
-        SemaphoreSlim changed,
-        Func<(StratumJob? Job, double Difficulty, int Generation, CancellationToken Token)> snapshot,
-        CancellationToken cancellationToken,
-        CancellationToken sessionToken)
+    /// <summary>A pool that stays down fails the same way on every attempt: say each failure once until a session
+    /// is established again, not every second.</summary>
+    private void LogFailure(PoolEndpoint pool, string? error, string next)
     {
-        var submits = new List<Task>();
-        var seen = -1;
-        string? lastJobId = null;
-        var extranonce2 = _options.FirstExtranonce2;
-        var maxExtranonce2 = client.Extranonce2Size >= 8 ? ulong.MaxValue : (1UL << (8 * client.Extranonce2Size)) - 1;
+        var line = $"pool {pool.Name}: {error}";
+        if (_failuresSaid.Add(line))
+        {
+            _log($"{line}; {next}");
+        }
+    }
+
+    /// <summary>One connect and, when it works, one session; says whether the pool accepted the session, which
+    /// better pool answered (fail-back), or why it ended.</summary>
+    private async Task<(bool Established, int? FailbackTo, string? Error)> ConnectAndMineAsync(PoolEndpoint pool, int index, CancellationToken cancellationToken)
+    {
+        Stream stream;
+        try
+        {
+            stream = await ConnectAsync(pool, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsPoolFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            return (false, null, $"cannot connect: {Describe(e)}");
+        }
+
+        using var failback = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var better = index > 0 ? ProbeBetterPoolsAsync(index, failback) : Task.FromResult<int?>(null);
+        var session = new PoolSession(_options, _search, Stats, pool.Name, _resume, _log, _trace);
+        string? error = null;
+        try
+        {
+            await session.RunAsync(stream, failback.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (failback.IsCancellationRequested)
+        {
+            // Stopped by the caller, or by a better pool answering.
+        }
+        catch (Exception e) when (IsPoolFailure(e))
+        {
+            error = Describe(e);
+        }
+        finally
+        {
+            await failback.CancelAsync().ConfigureAwait(false);
+        }
+
+        var failbackTo = await better.ConfigureAwait(false);
+        return (session.Established, cancellationToken.IsCancellationRequested ? null : failbackTo, error ?? "the pool closed the connection");
+    }
+
+    /// <summary>Every <see cref="PoolMinerOptions.FailbackInterval"/>, tries the pools before
+    /// <paramref name="current"/>; the first that accepts a connection ends the current session.</summary>
+    private async Task<int?> ProbeBetterPoolsAsync(int current, CancellationTokenSource session)
+    {
         try
         {
             while (true)
             {
-                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-                var (job, difficulty, generation, token) = snapshot();
-                if (job is null || generation == seen)
+                await Task.Delay(_options.FailbackInterval, _time, session.Token).ConfigureAwait(false);
+                for (var i = 0; i < current; i++)
                 {
-                    continue;
-                }
-
-                seen = generation;
-                if (job.JobId != lastJobId)
-                {
-                    // A new job starts its extranonce2 walk afresh; a difficulty change keeps walking.
-                    extranonce2 = _options.FirstExtranonce2;
-                    lastJobId = job.JobId;
-                    Stats.JobStarted();
-                }
-
-                var target = Target.FromDifficulty(difficulty);
-                _log($"pool: job {job.JobId} difficulty {difficulty} from extranonce2 {extranonce2}");
-                while (!token.IsCancellationRequested && extranonce2 <= maxExtranonce2)
-                {
-                    var en2 = StratumClient.Extranonce2Hex(extranonce2, client.Extranonce2Size);
-                    var header = job.BuildHeader(client.Extranonce1, en2, job.NTime, 0);
-                    var report = await _search.SearchAsync(header, target, _options.NonceStart, _options.NonceCount, found =>
+                    try
                     {
-                        var share = new StratumShare(job.JobId, en2, job.NTime, found.Nonce);
-                        lock (submits)
-                        {
-                            submits.Add(SubmitAsync(client, share, found, difficulty, cancellationToken, sessionToken));
-                        }
-                    }, token).ConfigureAwait(false);
-                    if (!report.Completed)
-                    {
-                        break;
+                        await (await ConnectAsync(_pools[i], session.Token).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+                        await session.CancelAsync().ConfigureAwait(false);
+                        return i;
                     }
-
-                    if (extranonce2 == maxExtranonce2)
+                    catch (Exception e) when (IsPoolFailure(e) && !session.IsCancellationRequested)
                     {
-                        _log($"pool: job {job.JobId} exhausted; waiting for new work");
-                        break;
+                        // Still down; try the next better one, then wait another interval.
                     }
-
-                    extranonce2++;
                 }
             }
         }
-        finally
+        catch (OperationCanceledException)
         {
-            Task[] pending;
-            lock (submits)
-            {
-                pending = [.. submits];
-            }
-
-            await Task.WhenAll(pending).ConfigureAwait(false);
+            return null;
         }
     }
 
-    private async Task SubmitAsync(
-        StratumClient client, StratumShare share, FoundNonce found, double difficulty, CancellationToken stopToken, CancellationToken sessionToken)
+    private async Task<Stream> ConnectAsync(PoolEndpoint pool, CancellationToken cancellationToken)
     {
-        // A share found just before shutdown still gets its answer, within a short grace period.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
-        timeout.CancelAfter(_options.SubmitTimeout);
-        using var grace = stopToken.Register(() => timeout.CancelAfter(_options.ShutdownGrace));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
         try
         {
-            var result = await client.SubmitAsync(_options.User, share, timeout.Token).ConfigureAwait(false);
-            Stats.Record(new PoolShare(share, found, result, difficulty));
-            _log(result.Accepted
-                ? $"pool: share accepted (nonce {share.NonceHex}, extranonce2 {share.Extranonce2}, partition {found.Partition}, seed {found.Seed.Provenance})"
-                : $"pool: share rejected: {result.ErrorCode} {result.ErrorMessage}");
+            return await pool.ConnectAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or StratumException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The connection went away before the pool answered: the share's fate is unknown, not a rejection.
-            _log($"pool: share {share.NonceHex} unanswered: {e.Message}");
+            throw new TimeoutException($"no answer in {_options.ConnectTimeout.TotalSeconds:0.#} s");
         }
     }
+
+    private static bool IsPoolFailure(Exception e) =>
+        e is IOException or SocketException or StratumException or FormatException or TimeoutException
+            or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException;
+
+    private static string Describe(Exception e) => e is SocketException s ? $"{s.SocketErrorCode}: {s.Message}" : e.Message;
 }

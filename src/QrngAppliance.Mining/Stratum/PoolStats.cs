@@ -11,6 +11,10 @@ public sealed class PoolStats
     private long _rejected;
     private long _connections;
     private long _jobs;
+    private long _stale;
+    private string? _pool;
+    private string? _lastError;
+    private volatile PoolState _state = PoolState.Stopped;
 
     public long Accepted => Interlocked.Read(ref _accepted);
 
@@ -23,7 +27,33 @@ public sealed class PoolStats
 
     public long Jobs => Interlocked.Read(ref _jobs);
 
+    /// <summary>Finds not submitted because the pool had moved on: their job was replaced by a clean job, or the
+    /// difficulty rose above them while they were in flight.</summary>
+    public long Stale => Interlocked.Read(ref _stale);
+
     public IReadOnlyList<PoolShare> Shares => _shares.ToArray();
+
+    public PoolState State => _state;
+
+    /// <summary>The pool being connected to or mined for (its <see cref="PoolEndpoint.Name"/>).</summary>
+    public string? Pool => Volatile.Read(ref _pool);
+
+    /// <summary>Why the last connection attempt or session failed; null after a session is established.</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    internal void Enter(PoolState state, string? pool)
+    {
+        Volatile.Write(ref _pool, pool);
+        _state = state;
+    }
+
+    internal void Failed(string error)
+    {
+        Volatile.Write(ref _lastError, error);
+        _state = PoolState.Disconnected;
+    }
+
+    internal void StaleFound() => Interlocked.Increment(ref _stale);
 
     internal void Record(PoolShare share)
     {
@@ -39,7 +69,12 @@ public sealed class PoolStats
         }
     }
 
-    internal void Connected() => Interlocked.Increment(ref _connections);
+    internal void Connected(string pool)
+    {
+        Interlocked.Increment(ref _connections);
+        Volatile.Write(ref _lastError, null);
+        Enter(PoolState.Mining, pool);
+    }
 
     internal void JobStarted() => Interlocked.Increment(ref _jobs);
 }

@@ -32,6 +32,10 @@ public sealed class StratumClient : IAsyncDisposable
     /// <summary>Raised on the reader for every <c>mining.set_difficulty</c>.</summary>
     public event Action<double>? DifficultyChanged;
 
+    /// <summary>Raised on the reader for every valid <c>mining.set_extranonce</c>, after
+    /// <see cref="Extranonce1"/> and <see cref="Extranonce2Size"/> took the new values.</summary>
+    public event Action? ExtranonceChanged;
+
     public string Extranonce1 { get; private set; } = string.Empty;
 
     public int Extranonce2Size { get; private set; }
@@ -80,20 +84,26 @@ public sealed class StratumClient : IAsyncDisposable
             throw new StratumException($"mining.subscribe result is not [subscriptions, extranonce1, extranonce2_size]: {result.GetRawText()}");
         }
 
-        var en1 = result[1].GetString() ?? string.Empty;
-        if (en1.Length % 2 != 0 || !en1.All(char.IsAsciiHexDigit))
-        {
-            throw new StratumException($"extranonce1 is not hex: '{en1}'");
-        }
+        (Extranonce1, Extranonce2Size) = ParseExtranonce(result[1], result[2]);
+    }
 
-        var size = result[2].GetInt32();
-        if (size is < 1 or > 8)
+    /// <summary>
+    /// <c>mining.extranonce.subscribe</c> (id 3), sent without waiting: pools that do not know it may answer with
+    /// an error or not at all, and either way the session goes on; pools that do may later send set_extranonce.
+    /// </summary>
+    public async Task SubscribeExtranonceAsync(CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"id\":3,\"method\":\"mining.extranonce.subscribe\",\"params\":[]}\n");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw new StratumException($"extranonce2_size {size} is outside 1..8");
+            await _transport.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        Extranonce1 = en1.ToLowerInvariant();
-        Extranonce2Size = size;
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     /// <summary><c>mining.authorize</c>; true when the pool accepted the worker.</summary>
@@ -187,8 +197,12 @@ public sealed class StratumClient : IAsyncDisposable
                 case "mining.set_difficulty":
                     DifficultyChanged?.Invoke(p[0].GetDouble());
                     break;
+                case "mining.set_extranonce" when p.ValueKind == JsonValueKind.Array && p.GetArrayLength() >= 2:
+                    (Extranonce1, Extranonce2Size) = ParseExtranonce(p[0], p[1]);
+                    ExtranonceChanged?.Invoke();
+                    break;
                 default:
-                    // client.reconnect, client.show_message, mining.set_extranonce: not used by this miner.
+                    // client.reconnect, client.show_message: not used by this miner.
                     break;
             }
 
@@ -215,6 +229,20 @@ public sealed class StratumClient : IAsyncDisposable
         }
 
         pending.TrySetResult(root.TryGetProperty("result", out var result) ? result.Clone() : default);
+    }
+
+    private static (string Extranonce1, int Extranonce2Size) ParseExtranonce(JsonElement extranonce1, JsonElement extranonce2Size)
+    {
+        var en1 = extranonce1.ValueKind == JsonValueKind.String ? extranonce1.GetString()! : string.Empty;
+        if (en1.Length % 2 != 0 || !en1.All(char.IsAsciiHexDigit))
+        {
+            throw new StratumException($"extranonce1 is not hex: '{en1}'");
+        }
+
+        var size = extranonce2Size.ValueKind == JsonValueKind.Number && extranonce2Size.TryGetInt32(out var n) ? n : 0;
+        return size is < 1 or > 8
+            ? throw new StratumException($"extranonce2_size {extranonce2Size.GetRawText()} is outside 1..8")
+            : (en1.ToLowerInvariant(), size);
     }
 
     private sealed class StratumRequestException(int code, string message) : Exception(message)

@@ -83,7 +83,7 @@ public sealed record StratumJob(
         return header;
     }
 
-    internal static uint ParseWord(string hex) => uint.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+    public static uint ParseWord(string hex) => uint.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     private static string Hex(JsonElement e, int bytes, string what)
     {

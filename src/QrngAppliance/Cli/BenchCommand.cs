@@ -34,7 +34,7 @@ public sealed class BenchCommand : ICliCommand
         args.ExpectPositionals(0, "nothing");
         var algorithm = MiningArgs.Algorithm(args);
         var requested = MiningArgs.Kernel(args);
-        var threads = MiningArgs.Threads(args);
+        var threads = MiningArgs.Threads(args, context, "bench");
         var seconds = args.Int32("--seconds", 3, 1, 3600);
         var json = args.Flag("--json");
         var progress = context.OutputIsTerminal && !json;

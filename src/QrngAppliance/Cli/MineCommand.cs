@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using QrngAppliance.Mining.Search;
@@ -11,8 +12,7 @@ namespace QrngAppliance.Cli;
 
 /// <summary>
 /// <c>qrng mine</c>: a solo nonce search over one header, or Stratum v1 pool mining. Nonce partitions are ordered
-/// by OS-CSPRNG seeds here (the appliance supplies attested entropy instead); every find names its partition
-/// and seed.
+/// by OS-CSPRNG seeds here, and every find says so (seed provenance <c>os-csprng</c>) and names its partition.
 /// </summary>
 public sealed class MineCommand : ICliCommand
 {
@@ -22,12 +22,14 @@ public sealed class MineCommand : ICliCommand
 
     public string Usage => """
         usage: qrng mine --header HEX --start N --count M [--algo sha256d|sha3d] [--kernel K] [--threads N] [--difficulty D] [--json]
-               qrng mine --pool stratum+tcp://HOST:PORT --user U --pass P [--algo A] [--kernel K] [--threads N] [--seconds S] [--json]
+               qrng mine --pool stratum+tcp://HOST:PORT[,URL...] --user U --pass P [--algo A] [--kernel K] [--threads N] [--seconds S] [--json]
 
         Solo: searches nonces [N, N+M) of the 80-byte header (160 hex digits) for hashes meeting the header's
         nBits target (or difficulty D) and prints each nonce and hash; exit 1 when none is found.
         Pool: mines until interrupted (or for S seconds) and prints accepted/rejected counts with the pool's
-        error codes. Kernel: auto (default), scalar, avx2, avx512, shani.
+        error codes. Several pools are tried in the order given (failover, and back when a better one returns);
+        connection events go to stderr. Exit 1 when no pool gave a session within 15 s (unresolvable host,
+        refused connection, refused worker). Kernel: auto (default), scalar, avx2, avx512, shani.
         """;
 
     public IReadOnlyList<string> Flags => ["--json"];
@@ -50,9 +52,14 @@ public sealed class MineCommand : ICliCommand
     private static async Task<int> SoloAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
         var hex = args.Required("--header");
-        if (hex.Length != 160 || !hex.All(char.IsAsciiHexDigit))
+        if (hex.Length != 160)
         {
             throw new UsageException($"--header must be 160 hex digits (an 80-byte header), got {hex.Length} characters");
+        }
+
+        if (hex.Select((c, i) => (c, i)).FirstOrDefault(x => !char.IsAsciiHexDigit(x.c)) is { c: not '\0' } bad)
+        {
+            throw new UsageException($"--header must be hex: character {bad.i + 1} is '{bad.c}'");
         }
 
         var header = Convert.FromHexString(hex);
@@ -68,7 +75,7 @@ public sealed class MineCommand : ICliCommand
         var target = TargetFrom(args, header);
         var json = args.Flag("--json");
 
-        var search = new NonceSearch(kernel, MiningArgs.Threads(args), new OsNonceSeedSource());
+        var search = new NonceSearch(kernel, MiningArgs.Threads(args, context, "mine"), new OsNonceSeedSource());
         var searching = search.SearchAsync(header, target, start, count, null, cancellationToken);
         if (context.OutputIsTerminal && !json)
         {
@@ -141,41 +148,56 @@ public sealed class MineCommand : ICliCommand
 
     private static async Task<int> PoolAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
-        var url = args.Required("--pool");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "stratum+tcp" || uri.IsDefaultPort || uri.Port <= 0)
-        {
-            throw new UsageException($"--pool must look like stratum+tcp://HOST:PORT, got '{url}'");
-        }
-
+        var urls = PoolUrls(args.Required("--pool"));
         var user = args.Required("--user");
         var password = args.Value("--pass") ?? "x";
         var seconds = args.Int32("--seconds", 0, 0, int.MaxValue);
         var algorithm = MiningArgs.Algorithm(args);
         var kernel = MiningArgs.CreateKernel(algorithm, MiningArgs.Kernel(args));
         var json = args.Flag("--json");
-        var verbose = context.OutputIsTerminal && !json;
+        var threads = MiningArgs.Threads(args, context, "mine");
 
-        var search = new NonceSearch(kernel, MiningArgs.Threads(args), new OsNonceSeedSource());
-        var miner = new PoolMiner(
-            new PoolMinerOptions(user, password),
-            async ct =>
+        // A host that does not resolve will not start resolving by retrying: say so now, in one line.
+        foreach (var uri in urls)
+        {
+            try
             {
-                var tcp = new TcpClient { NoDelay = true };
-                try
-                {
-                    await tcp.ConnectAsync(uri.Host, uri.Port, ct);
-                }
-                catch
-                {
-                    tcp.Dispose();
-                    throw;
-                }
+                await Dns.GetHostAddressesAsync(uri.Host, cancellationToken);
+            }
+            catch (SocketException e)
+            {
+                await context.Error.WriteLineAsync($"qrng mine: cannot resolve pool host '{uri.Host}': {e.Message}");
+                return ExitCodes.Failure;
+            }
+        }
 
-                return tcp.GetStream();
-            },
+        var errorLock = new object();
+        PoolMiner? miner = null;
+        void Write(string line)
+        {
+            lock (errorLock)
+            {
+                context.Error.WriteLine(line);
+            }
+        }
+
+        // Until a first session, failures stay quiet: if none comes, one final line says why.
+        void Log(string line)
+        {
+            if (miner?.Stats.Connections > 0)
+            {
+                Write(line);
+            }
+        }
+
+        var search = new NonceSearch(kernel, threads, new OsNonceSeedSource());
+        miner = new PoolMiner(
+            new PoolMinerOptions(user, password) { GiveUpWithoutSession = TimeSpan.FromSeconds(15) },
+            [.. urls.Select(uri => new PoolEndpoint(uri.OriginalString, ct => ConnectTcpAsync(uri, ct)))],
             search,
             TimeProvider.System,
-            verbose ? line => context.Error.WriteLine(line) : null);
+            Log,
+            context.OutputIsTerminal && !json ? Write : null);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (seconds > 0)
@@ -184,18 +206,28 @@ public sealed class MineCommand : ICliCommand
         }
 
         var stopwatch = Stopwatch.StartNew();
-        await miner.RunAsync(stop.Token);
+        try
+        {
+            await miner.RunAsync(stop.Token);
+        }
+        catch (PoolUnreachableException e)
+        {
+            await context.Error.WriteLineAsync($"qrng mine: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
         var elapsed = stopwatch.Elapsed.TotalSeconds;
         var stats = miner.Stats;
         if (json)
         {
             await context.Out.WriteLineAsync(JsonSerializer.Serialize(new
             {
-                pool = url,
+                pool = string.Join(",", urls.Select(u => u.OriginalString)),
                 algorithm = algorithm.Lower(),
                 kernel = kernel.Name,
                 accepted = stats.Accepted,
                 rejected = stats.Rejected,
+                stale = stats.Stale,
                 reject_codes = stats.RejectCodes.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
                 connections = stats.Connections,
                 jobs = stats.Jobs,
@@ -223,6 +255,45 @@ public sealed class MineCommand : ICliCommand
                 $"{miner.HashesDone} hashes in {elapsed:F1} s with {algorithm.Lower()}/{kernel.Name}");
         }
 
+        if (stats.Connections == 0)
+        {
+            // The run ended (--seconds) before any pool gave a session: nothing was mined, and that is a failure.
+            await context.Error.WriteLineAsync($"qrng mine: no pool session in {elapsed:F1} s: {stats.LastError ?? "no answer"}");
+            return ExitCodes.Failure;
+        }
+
         return ExitCodes.Success;
+    }
+
+    private static List<Uri> PoolUrls(string text)
+    {
+        var urls = new List<Uri>();
+        foreach (var url in text.Split(','))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "stratum+tcp" || uri.IsDefaultPort || uri.Port <= 0)
+            {
+                throw new UsageException($"--pool must look like stratum+tcp://HOST:PORT (several separated by commas), got '{url}'");
+            }
+
+            urls.Add(uri);
+        }
+
+        return urls;
+    }
+
+    private static async Task<Stream> ConnectTcpAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(uri.Host, uri.Port, cancellationToken);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+
+        return tcp.GetStream();
     }
 }

@@ -18,7 +18,22 @@ internal static class MiningArgs
         _ => null,
     };
 
-    internal static int Threads(CommandArgs args) => args.Int32("--threads", Environment.ProcessorCount, 1, 1024);
+    /// <summary>
+    /// <c>--threads</c>, capped at the CPUs this process may use: more search threads than CPUs only add context
+    /// switches (and starve the appliance's own work), so a larger request is capped with a warning on stderr.
+    /// </summary>
+    internal static int Threads(CommandArgs args, CliContext context, string verb)
+    {
+        var cpus = Environment.ProcessorCount;
+        var requested = args.Int32("--threads", cpus, 1, 1024);
+        if (requested <= cpus)
+        {
+            return requested;
+        }
+
+        context.Error.WriteLine($"qrng {verb}: --threads {requested} is more than the {cpus} CPUs here; using {cpus}");
+        return cpus;
+    }
 
     /// <summary>The requested kernel, refusing one that cannot run at speed here; auto picks the best.</summary>
     internal static NonceKernel CreateKernel(MiningAlgorithm algorithm, KernelIsa? isa)
