@@ -6,6 +6,7 @@ using QrngAppliance.Entropy.Health;
 using QrngAppliance.Keys;
 using QrngAppliance.Metrics;
 using QrngAppliance.Pipeline;
+using QrngAppliance.PoolMining;
 using QrngAppliance.Proofs.Signing;
 using QrngAppliance.Staking;
 using QrngAppliance.Staking.Ledger;
@@ -39,6 +40,7 @@ public static class ApplianceHost
     {
         ApplianceOptionsValidator.Validate(options);
         var definitions = options.Sources.Select(resolveSource).ToList();
+        _ = MiningService.CreateKernel(options.Mining.Algorithm == "sha3d" ? Mining.Kernels.MiningAlgorithm.Sha3d : Mining.Kernels.MiningAlgorithm.Sha256d, options.Mining.Kernel);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
@@ -118,6 +120,8 @@ public static class ApplianceHost
             });
         }
 
+        services.AddSingleton(sp => new MiningService(options.Mining, time, sp.GetRequiredService<ILogger<MiningService>>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MiningService>());
         services.AddSingleton<IHostedService>(sp => new PulseService(
             chain, metrics, TimeSpan.FromSeconds(options.PulsePeriodSeconds), time, sp.GetRequiredService<ILogger<PulseService>>()));
         services.AddSingleton<IHostedService>(sp => new SecurityStateEvaluator(
@@ -139,6 +143,7 @@ public static class ApplianceHost
         app.MapLogEndpoints();
         app.MapAttestedEntropyEndpoints();
         app.MapStakingEndpoints();
+        app.MapMiningEndpoints();
         app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => ledger.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => securityProofs.DisposeAsync().AsTask().GetAwaiter().GetResult());

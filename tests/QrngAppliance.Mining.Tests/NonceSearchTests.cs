@@ -98,4 +98,47 @@ public sealed class NonceSearchTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
             search.SearchAsync(HeaderVector.At(1).Header, Target.DifficultyOne, uint.MaxValue, 2, null, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Low_priority_search_threads_run_at_nice_19_and_the_nice_value_reaches_no_other_thread()
+    {
+        var search = new NonceSearch(NonceKernels.Create(MiningAlgorithm.Sha256d, KernelIsa.Scalar), 2, new FixedSeedSource("pulse")) { LowPriority = true };
+        var callbackNices = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var easiest = Target.FromValue((System.Numerics.BigInteger.One << 256) - 1); // every nonce is a find
+        using var cts = new CancellationTokenSource();
+        var searching = search.SearchAsync(HeaderVector.At(1).Header, easiest, 0, 1L << 32, _ => callbackNices.Add(LowCpuPriority.CurrentThreadNice()), cts.Token);
+        while (search.HashesDone == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        // What the kernel says about each search thread (field 19 of /proc/self/task/TID/stat is its nice value).
+        var workerNices = Directory.GetDirectories("/proc/self/task")
+            .Select(TryReadThread)
+            .Where(t => t?.Comm == LowPrioritySearch.WorkerThreadName)
+            .Select(t => int.Parse(t!.Value.Stat[(t.Value.Stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        await cts.CancelAsync();
+        await searching;
+
+        Assert.Equal([19, 19], workerNices);
+        Assert.NotEmpty(callbackNices);
+        Assert.DoesNotContain(19, callbackNices); // finds are handed over on a normal-priority thread
+        Assert.NotEqual(19, LowCpuPriority.CurrentThreadNice()); // and so is the continuation after the search
+        var normal = await Task.Run(LowCpuPriority.CurrentThreadNice);
+        Assert.NotEqual(19, normal);
+    }
+
+    /// <summary>A thread's name and stat line, or null when it ended while we looked (other tests' threads come and go).</summary>
+    private static (string Comm, string Stat)? TryReadThread(string task)
+    {
+        try
+        {
+            return (File.ReadAllText(Path.Combine(task, "comm")).Trim(), File.ReadAllText(Path.Combine(task, "stat")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 }

@@ -32,6 +32,10 @@ public sealed class NonceSearch
 
     public NonceKernel Kernel => _kernel;
 
+    /// <summary>Run the search threads at the lowest CPU priority (nice 19), as the service does so that mining
+    /// never delays health tests or pulses; the CLI and benchmarks search at normal priority.</summary>
+    public bool LowPriority { get; init; }
+
     /// <summary>Hashes done by every search of this instance so far; safe to read while searching.</summary>
     public long HashesDone => Interlocked.Read(ref _hashesDone);
 
@@ -69,7 +73,7 @@ public sealed class NonceSearch
         var cpu = new double[_threads];
         var stopwatch = Stopwatch.StartNew();
 
-        void Work(int worker)
+        void Work(int worker, Action<FoundNonce>? deliver)
         {
             var cpuStart = ThreadCpuTime.Seconds();
             var candidates = new uint[256 + (2 * _kernel.Lanes)];
@@ -122,7 +126,7 @@ public sealed class NonceSearch
                                     found.Add(share);
                                 }
 
-                                onFound?.Invoke(share);
+                                deliver?.Invoke(share);
                             }
                         }
 
@@ -138,10 +142,19 @@ public sealed class NonceSearch
         }
 
         var before = HashesDone;
-        var workers = Enumerable.Range(0, Math.Min(_threads, Math.Max(1, partitions)))
-            .Select(w => Task.Factory.StartNew(() => Work(w), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
-            .ToArray();
-        await Task.WhenAll(workers).ConfigureAwait(false);
+        var threads = Math.Min(_threads, Math.Max(1, partitions));
+        if (LowPriority)
+        {
+            await LowPrioritySearch.RunAsync(threads, (worker, deliver) => Work(worker, deliver), onFound).ConfigureAwait(false);
+        }
+        else
+        {
+            var workers = Enumerable.Range(0, threads)
+                .Select(w => Task.Factory.StartNew(() => Work(w, onFound), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                .ToArray();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+
         lock (found)
         {
             found.Sort((a, b) => a.Nonce.CompareTo(b.Nonce));

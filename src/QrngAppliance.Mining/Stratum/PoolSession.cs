@@ -232,6 +232,7 @@ internal sealed class PoolSession
         var job = work.Job;
         var en2 = StratumClient.Extranonce2Hex(extranonce2, work.Extranonce2Size);
         var header = job.BuildHeader(work.Extranonce1, en2, job.NTime, 0);
+        _stats.Working(job.JobId, difficulty);
         _trace($"pool {_pool}: job {job.JobId} difficulty {difficulty.ToString(CultureInfo.InvariantCulture)} extranonce2 {en2}");
         var report = await _search.SearchAsync(header, Target.FromDifficulty(difficulty), _options.NonceStart, _options.NonceCount, found =>
         {

@@ -15,6 +15,7 @@ public sealed class PoolStats
     private string? _pool;
     private string? _lastError;
     private volatile PoolState _state = PoolState.Stopped;
+    private (string? JobId, double Difficulty) _work;
 
     public long Accepted => Interlocked.Read(ref _accepted);
 
@@ -34,6 +35,26 @@ public sealed class PoolStats
     public IReadOnlyList<PoolShare> Shares => _shares.ToArray();
 
     public PoolState State => _state;
+
+    /// <summary>The job being searched, and the share difficulty it is searched at.</summary>
+    public (string? JobId, double Difficulty) Work
+    {
+        get
+        {
+            lock (_shares)
+            {
+                return _work;
+            }
+        }
+    }
+
+    internal void Working(string jobId, double difficulty)
+    {
+        lock (_shares)
+        {
+            _work = (jobId, difficulty);
+        }
+    }
 
     /// <summary>The pool being connected to or mined for (its <see cref="PoolEndpoint.Name"/>).</summary>
     public string? Pool => Volatile.Read(ref _pool);

@@ -41,6 +41,9 @@ public sealed class ApplianceOptions
     /// <summary>Per-address and per-token request limits (429 with Retry-After past them).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>Stratum pool mining beside the pipeline (off by default).</summary>
+    public MiningOptions Mining { get; set; } = new();
+
     /// <summary>
     /// Npgsql connection string of a PostgreSQL consumption ledger. Default (null): the ledger lives in the
     /// journal's SQLite file under <see cref="DataDir"/>.

@@ -50,6 +50,7 @@ public static partial class ApplianceOptionsValidator
         }
 
         ValidateMetrics(options.Metrics);
+        MiningOptionsValidator.Validate(options.Mining);
         var limits = options.RateLimits;
         foreach (var (key, value) in new[]
         {
