@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using QrngAppliance.HwSim.Processes;
 
 namespace QrngAppliance.IntegrationTests.Mining;
 
@@ -101,6 +103,36 @@ internal sealed class NpmStratumPool : IAsyncDisposable
         }
 
         await _daemon.DisposeAsync();
+    }
+
+    /// <summary>Runs mock-bitcoind.test.mjs under <c>node --test</c>; returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunMockBitcoindTestsAsync()
+    {
+        var directory = FindScripts();
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            ArgumentList = { "--test", "--test-reporter=tap", Path.Combine(directory, "mock-bitcoind.test.mjs") },
+        };
+        using var process = ParentBoundProcess.Start(info);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(s_startBound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node --test mock-bitcoind.test.mjs did not finish within {s_startBound.TotalSeconds} s");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>The share events of a pool process.</summary>

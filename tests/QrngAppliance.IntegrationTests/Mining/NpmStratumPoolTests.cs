@@ -109,6 +109,17 @@ public sealed class NpmStratumPoolTests(ITestOutputHelper output)
             $"shares: {before.Count} before, {after.Count} after; stderr: {stderr.Length} chars");
     }
 
+    [Fact]
+    public async Task Mock_bitcoind_judges_blocks_as_bitcoind_does()
+    {
+        // The pool never finds a block in the tests above (see mock-bitcoind.mjs), so the mock's block checks are
+        // exercised here on regtest's own target, by node's test runner.
+        var (code, text) = await NpmStratumPool.RunMockBitcoindTestsAsync();
+        Assert.True(code == 0, text);
+        Assert.Contains("# fail 0", text, StringComparison.Ordinal);
+        Assert.Contains("# pass 3", text, StringComparison.Ordinal);
+    }
+
     /// <summary>The pool event, or a failure naming qrng's output if qrng's run ended first.</summary>
     private static async Task<JsonElement> WhileMiningAsync(Task<(int Code, string Stdout, string Stderr)> mining, Task<JsonElement> poolEvent)
     {

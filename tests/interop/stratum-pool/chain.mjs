@@ -17,7 +17,7 @@ export function targetFromBits(bitsHex) {
 
 const DIFF1 = 0xffffn << 208n;
 
-export const difficultyOf = (target) => Number((DIFF1 * 1000000000n) / target) / 1e9;
+export const difficultyOf = (target) => Number(DIFF1) / Number(target);
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 

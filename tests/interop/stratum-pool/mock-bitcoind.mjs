@@ -18,8 +18,9 @@ import { emit, exitWith, parseArgs } from './lifetime.mjs';
 const options = parseArgs(process.argv.slice(2), {
   'rpc-user': 'qrng',
   'rpc-password': 'qrng-test',
-  // Difficulty 65536: a CPU finds low-difficulty shares all the time but no block within a test, so jobs change
-  // only when the pool rebroadcasts. '207fffff' (regtest's own) makes nearly every share a block.
+  // Difficulty 65536: a CPU finds low-difficulty shares all the time but no block within a test. It must not:
+  // stratum-pool-sha256 2.1.3 throws on a block candidate (ReferenceError: extraNoncePlaceholder is not defined,
+  // lib/jobManager.js:396) and dies. '207fffff' (regtest's own) makes half of all hashes a block.
   bits: '1b00ffff',
   address: 'mh5CE8Nbj38iND267s4XnvhSmhDW7yWc6Q',
 });
