@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the npm peers of the interop tests (tests/interop: @noble/post-quantum) into
-# tests/interop/node_modules, idempotently: nothing is fetched when node_modules already matches
+# Installs the npm peers of the interop tests (tests/interop/package.json: @noble/*, stratum-pool-sha256)
+# into tests/interop/node_modules, idempotently: nothing is fetched when node_modules already matches
 # package-lock.json. No global installs.
 set -euo pipefail
 cd "$(dirname "$0")/../tests/interop"
@@ -16,7 +16,19 @@ done
 # so a stale or half-installed tree never survives a change of the lock.
 stamp=node_modules/.qrng-lock.sha256
 want=$(sha256sum package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1 || true)
-if [[ -f package-lock.json && -f $stamp && $(cat "$stamp") == "$want" && -d node_modules/@noble/post-quantum ]]; then
+# Every direct dependency present at the version package.json pins (a stamp alone would trust a tree
+# someone pruned by hand).
+all_present() {
+  node -e '
+    const fs = require("fs");
+    const deps = JSON.parse(fs.readFileSync("package.json", "utf8")).dependencies || {};
+    for (const [name, version] of Object.entries(deps)) {
+      let installed;
+      try { installed = JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, "utf8")).version; } catch { process.exit(1); }
+      if (installed !== version) process.exit(1);
+    }'
+}
+if [[ -f package-lock.json && -f $stamp && $(cat "$stamp") == "$want" ]] && all_present; then
   echo "test npm packages: all present"
   exit 0
 fi
