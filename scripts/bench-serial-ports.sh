@@ -4,7 +4,7 @@
 # with the same probe (tests/QrngAppliance.Benchmarks/Devices/DeviceThroughputProbe.cs, `probe-serial`) in both,
 # then runs before, after, before, after back to back. Each case prints MB/s and process CPU; each run also
 # prints its whole-process CPU-seconds (/usr/bin/time) and the load (uptime) around it.
-# Usage: scripts/bench-serial-ports.sh [BASE] [ROUNDS]
+# Usage: scripts/bench-serial-ports.sh [BASE] [ROUNDS]   (758cbad as BASE: the System.IO.Ports read path, see docs/serial.md)
 set -euo pipefail
 repo=$(git rev-parse --show-toplevel)
 base=${1:-$(git -C "$repo" merge-base HEAD main)}
@@ -27,7 +27,7 @@ run() { # label dir
 
 echo "== machine: $(nproc) cores"
 for round in $(seq 1 "$rounds"); do
-    run "before #$round: $(git -C "$repo" rev-parse --short "$base") (termios SerialPortStream)" "$before"
-    run "after  #$round: $(git -C "$repo" rev-parse --short HEAD) (System.IO.Ports $(grep -o 'System.IO.Ports" Version="[^"]*"' "$repo/Directory.Packages.props" | cut -d'"' -f3))" "$repo"
+    run "before #$round: $(git -C "$repo" rev-parse --short "$base")" "$before"
+    run "after  #$round: $(git -C "$repo" rev-parse --short HEAD) (work tree)" "$repo"
 done
 echo "== load after the runs: $(uptime)"

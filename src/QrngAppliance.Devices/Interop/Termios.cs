@@ -5,8 +5,7 @@ namespace QrngAppliance.Devices.Interop;
 
 /// <summary>
 /// glibc's x86_64/aarch64 <c>struct termios</c> (60 bytes, NCCS = 32): the layout tcgetattr/tcsetattr
-/// expect, not the kernel's smaller <c>struct termios2</c>. Not System.IO.Ports' (it keeps its termios internal):
-/// hwsim reads a pty slave's settings through the master with it, and tests check the raw setup.
+/// expect, not the kernel's smaller <c>struct termios2</c>.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct Termios

@@ -6,8 +6,7 @@ namespace QrngAppliance.Devices.Interop;
 /// <summary>
 /// Opening a tty the way a daemon must: O_NOCTTY so a service without a controlling terminal never
 /// acquires the device as one (a later hangup would otherwise send it SIGHUP), O_CLOEXEC so child
-/// processes do not inherit it. The drivers open ports through System.IO.Ports; this stays for
-/// <see cref="Serial.OpenFailure"/>, whose errno names the cause System.IO.Ports reports only as "access denied".
+/// processes do not inherit it.
 /// </summary>
 internal static partial class TtyFile
 {

@@ -6,8 +6,8 @@ using QrngAppliance.HwSim.TrueRng;
 namespace QrngAppliance.Benchmarks.Devices;
 
 /// <summary>
-/// Reading the simulated TrueRNG through the driver (SerialPortStream over System.IO.Ports, whose I/O thread polls
-/// the tty) against the baseline of a plain blocking FileStream read on the same pty. The simulator runs unpaced
+/// Reading the simulated TrueRNG through the driver (SerialPortStream: poll() on tty + eventfd, read on the thread
+/// pool) against the baseline of a plain blocking FileStream read on the same pty. The simulator runs unpaced
 /// (1 GB/s budget), so both sides share the pty and the simulator's CPU; the difference is the driver's overhead.
 /// </summary>
 [MemoryDiagnoser]
