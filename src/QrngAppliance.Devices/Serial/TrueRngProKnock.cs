@@ -65,7 +65,8 @@ public static class TrueRngProKnock
     /// <summary>
     /// One knock step: the port opened at <paramref name="baud"/> through System.IO.Ports, which is all a step needs
     /// (a line-coding change; nothing is read). The stream after the knock is a <see cref="SerialPortStream"/>, whose
-    /// remarks say why reading stays on termios. DTR is left as the open leaves it, as the vendor script's pyserial does.
+    /// remarks say why reading stays on termios. DTR is left as open(2) leaves it (raised on a real tty), as the vendor
+    /// script's pyserial also has it; the firmware watches the line coding only.
     /// </summary>
     private static SerialPort OpenStep(string path, int baud)
     {
