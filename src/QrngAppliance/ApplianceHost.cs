@@ -16,6 +16,7 @@ using QrngAppliance.Storage;
 using QrngAppliance.Storage.Consumption;
 using QrngAppliance.Storage.Postgres;
 using QrngAppliance.Storage.Sqlite;
+using Microsoft.Extensions.Hosting.Systemd;
 using QrngAppliance.Systemd;
 
 namespace QrngAppliance;
@@ -45,12 +46,7 @@ public static class ApplianceHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddApplianceConsole(SystemdHelpers.IsSystemdService());
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var time = TimeProvider.System;
@@ -65,7 +61,7 @@ public static class ApplianceHost
         var chainSettings = new PulseChainSettings(
             applianceId, TimeSpan.FromSeconds(options.PulsePeriodSeconds), options.DataDir, SigningKeyStore.LoadOrCreateLocalRandomKey(options.DataDir),
             [.. definitions.Where(d => d.ProfileSha256 is not null).Select(d => new ProofsProfileHash(d.Id, d.ProfileSha256!))]);
-        using var bootLogger = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; }));
+        using var bootLogger = LoggerFactory.Create(b => b.AddApplianceConsole(SystemdHelpers.IsSystemdService()));
         var chain = await PulseChain.LoadAsync(journal, pool, registry, signers, chainSettings, time, bootLogger.CreateLogger<PulseChain>(), cancellationToken);
         // The consumption ledger shares the journal's SQLite file unless a PostgreSQL one is configured.
         IConsumptionLedger ledger = options.LedgerPostgres is { } pg
@@ -94,7 +90,7 @@ public static class ApplianceHost
         var progress = new PipelineProgressProbe(chain);
         services.AddSingleton<IWatchdogProgressProbe>(progress);
         services.AddSystemdIntegration();
-        services.AddHostedService(sp => new ReadinessReporter(registry, sp.GetRequiredService<SystemdNotifier>(), time, sp.GetRequiredService<ILogger<ReadinessReporter>>()));
+        services.AddHostedService(sp => new ReadinessReporter(registry, sp.GetRequiredService<ISystemdNotifier>(), time, sp.GetRequiredService<ILogger<ReadinessReporter>>()));
         services.AddSingleton(pool);
         services.AddSingleton(registry);
         services.AddSingleton(chain);

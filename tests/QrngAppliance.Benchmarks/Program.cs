@@ -3,10 +3,17 @@ using QrngAppliance.Benchmarks.Devices;
 
 // Run all or some benchmarks: dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- --filter '*Assess*'
 // The hwsim driver probe (throughput + CPU, not BDN): dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- probe-devices
+// Its serial drivers only (scripts/bench-serial-ports.sh): ... -- probe-serial
 // A day of signed pulses for scripts/bench-verify-chain.sh: dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- day-chain DIR [COUNT]
 if (args is ["day-chain", var directory, .. var rest])
 {
     await QrngAppliance.Benchmarks.Pulses.DayChainWriter.RunAsync(directory, rest is [var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 86_400, Console.Out);
+    return;
+}
+
+if (args is ["probe-serial"])
+{
+    await DeviceThroughputProbe.RunSerialAsync(Console.Out);
     return;
 }
 

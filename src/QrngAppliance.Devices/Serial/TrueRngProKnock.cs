@@ -1,3 +1,5 @@
+using System.IO.Ports;
+
 namespace QrngAppliance.Devices.Serial;
 
 /// <summary>
@@ -37,7 +39,7 @@ public static class TrueRngProKnock
 
         for (int step = 0; step < Sequence.Count; step++)
         {
-            using (SerialPortStream.Open(path, Sequence[step], assertDtr: false))
+            using (OpenStep(path, Sequence[step]))
             {
                 await ConfirmAsync(stepApplied, Sequence[step], cancellationToken).ConfigureAwait(false);
                 await Task.Delay(step == 0 ? firstHold ?? DefaultFirstHold : hold ?? DefaultHold, cancellationToken).ConfigureAwait(false);
@@ -52,6 +54,35 @@ public static class TrueRngProKnock
             // Bytes sent before the mode took effect belong to the old mode.
             port.DiscardInput();
             return port;
+        }
+        catch
+        {
+            port.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One knock step: the port opened at <paramref name="baud"/> through System.IO.Ports, which is all a step needs
+    /// (a line-coding change; nothing is read). The stream after the knock is a <see cref="SerialPortStream"/>, whose
+    /// remarks say why reading stays on termios. DTR is left as open(2) leaves it (raised on a real tty), as the vendor
+    /// script's pyserial also has it; the firmware watches the line coding only.
+    /// </summary>
+    private static SerialPort OpenStep(string path, int baud)
+    {
+        var port = new SerialPort(path, baud, Parity.None, 8, StopBits.One) { Handshake = Handshake.None };
+        try
+        {
+            port.Open();
+            return port;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            port.Dispose();
+            // System.IO.Ports reports every failed open (missing, not a tty, no permission) as "access denied" (docs/serial.md):
+            // opening through SerialPortStream throws the exception that names the cause.
+            SerialPortStream.Open(path, baud, assertDtr: false).Dispose();
+            throw new IOException($"open {path} at {baud} baud for the TrueRNGpro knock: {e.Message}", e);
         }
         catch
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting.Systemd;
 using QrngAppliance.Systemd;
 
 namespace QrngAppliance.Pipeline;
@@ -6,7 +7,7 @@ namespace QrngAppliance.Pipeline;
 /// Tells systemd <c>READY=1</c> once a source has passed its startup test, and keeps <c>STATUS=</c> showing a
 /// one-line summary of every source (what <c>systemctl status</c> prints).
 /// </summary>
-public sealed partial class ReadinessReporter(SourceRegistry sources, SystemdNotifier notifier, TimeProvider time, ILogger<ReadinessReporter> logger) : BackgroundService
+public sealed partial class ReadinessReporter(SourceRegistry sources, ISystemdNotifier notifier, TimeProvider time, ILogger<ReadinessReporter> logger) : BackgroundService
 {
     public static string Summary(SourceRegistry sources) =>
         sources.All.Count == 0

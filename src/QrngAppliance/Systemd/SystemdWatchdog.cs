@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace QrngAppliance.Systemd;
 
@@ -13,13 +14,13 @@ namespace QrngAppliance.Systemd;
 /// </remarks>
 public sealed class SystemdWatchdog : BackgroundService
 {
-    private readonly SystemdNotifier _notifier;
+    private readonly ISystemdNotifier _notifier;
     private readonly IWatchdogProgressProbe _probe;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SystemdWatchdog> _logger;
 
     /// <summary>Reads <c>WATCHDOG_USEC</c> and <c>WATCHDOG_PID</c> from this process's environment.</summary>
-    public SystemdWatchdog(SystemdNotifier notifier, IWatchdogProgressProbe probe, TimeProvider timeProvider,
+    public SystemdWatchdog(ISystemdNotifier notifier, IWatchdogProgressProbe probe, TimeProvider timeProvider,
         ILogger<SystemdWatchdog> logger)
         : this(notifier, probe, timeProvider, logger,
             PingInterval(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), Environment.GetEnvironmentVariable("WATCHDOG_PID"),
@@ -27,7 +28,7 @@ public sealed class SystemdWatchdog : BackgroundService
     {
     }
 
-    internal SystemdWatchdog(SystemdNotifier notifier, IWatchdogProgressProbe probe, TimeProvider timeProvider,
+    internal SystemdWatchdog(ISystemdNotifier notifier, IWatchdogProgressProbe probe, TimeProvider timeProvider,
         ILogger<SystemdWatchdog> logger, TimeSpan? interval)
     {
         _notifier = notifier;

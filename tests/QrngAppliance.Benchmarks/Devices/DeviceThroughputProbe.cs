@@ -5,6 +5,7 @@ using QrngAppliance.Devices.Serial;
 using QrngAppliance.Devices.Usb;
 using QrngAppliance.Entropy.Sources;
 using QrngAppliance.HwSim.Serial;
+using QrngAppliance.HwSim.TrueRng;
 using QrngAppliance.HwSim.Usb;
 
 namespace QrngAppliance.Benchmarks.Devices;
@@ -51,9 +52,38 @@ public static class DeviceThroughputProbe
             await ReportAsync(output, "chaoskey driver: raw 0x86 (2 bytes per sample)", b => Read(source, b));
         }
 
+        await RunSerialAsync(output, header: false);
+    }
+
+    /// <summary>
+    /// The serial drivers only, each after a FileStream baseline on the same pty: TrueRNG v3, TrueRNGpro (after the
+    /// knock) and OneRNG (after its command sequence). scripts/bench-serial-ports.sh runs this before and after.
+    /// </summary>
+    public static async Task RunSerialAsync(TextWriter output, bool header = true)
+    {
+        string profiles = FirmwareProfileLoader.DefaultDirectory;
+        FirmwareProfile Load(string name) => FirmwareProfileLoader.LoadFile(Path.Combine(profiles, name + ".json"));
+        if (header)
+        {
+            output.WriteLine($"machine: {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {s_duration.TotalSeconds} s per case, 64 KiB reads");
+            output.WriteLine("case | MB/s | CPU s per wall s (whole process, incl. simulator) | CPU ms per MB");
+        }
+
         string directory = Directory.CreateTempSubdirectory("qrng-probe-").FullName;
         try
         {
+            string v3Link = Path.Combine(directory, "truerng0");
+            await using (var sim = SimulatedTrueRng.Start(v3Link, 1_000_000_000))
+            {
+                await using (var plain = new FileStream(v3Link, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
+                {
+                    await ReportAsync(output, "truerng baseline: FileStream on the pty", b => Task.FromResult(plain.Read(b)));
+                }
+
+                await using var source = TrueRngEntropySource.Open(v3Link, Load("truerng-v3"), "truerng0");
+                await ReportAsync(output, "truerng driver", b => Read(source, b));
+            }
+
             string proLink = Path.Combine(directory, "truerngpro0");
             await using (var sim = SimulatedTrueRngPro.Start(proLink, 1_000_000_000))
             {

@@ -82,6 +82,25 @@ public sealed partial class TrueRngProEntropySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_knock_on_a_missing_device_names_the_path_not_access_denied()
+    {
+        // The knock's steps open through System.IO.Ports, which calls every failed open "access denied".
+        var e = await Assert.ThrowsAsync<FileNotFoundException>(() =>
+            TrueRngProKnock.SelectModeAsync(LinkPath, TrueRngProMode.Rng2White, s_hold, s_hold));
+        Assert.Contains(LinkPath, e.Message, StringComparison.Ordinal);
+        Assert.Contains("No such file or directory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_knock_on_a_regular_file_says_it_is_not_a_tty()
+    {
+        await File.WriteAllBytesAsync(LinkPath, [1, 2, 3]);
+        var e = await Assert.ThrowsAsync<IOException>(() =>
+            TrueRngProKnock.SelectModeAsync(LinkPath, TrueRngProMode.Rng2White, s_hold, s_hold));
+        Assert.Contains("is it a tty?", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stuck_output_through_the_pty_is_quarantined_by_the_RCT_and_recovers()
     {
         await using var sim = SimulatedTrueRngPro.Start(LinkPath, bytesPerSecond: 200_000);

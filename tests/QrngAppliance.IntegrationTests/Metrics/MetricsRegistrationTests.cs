@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting.Systemd;
 using QrngAppliance.Metrics;
 using QrngAppliance.Systemd;
 
@@ -63,7 +64,7 @@ public class MetricsRegistrationTests
 
         // The test runner is not a systemd service with a watchdog (no NOTIFY_SOCKET/WATCHDOG_USEC for it).
         Assert.Equal(Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 },
-            host.Services.GetRequiredService<SystemdNotifier>().IsEnabled);
+            host.Services.GetRequiredService<ISystemdNotifier>().IsEnabled);
         Assert.Same(TimeProvider.System, host.Services.GetRequiredService<TimeProvider>());
     }
 

@@ -2,11 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using QrngAppliance.IntegrationTests.Metrics;
 using QrngAppliance.IntegrationTests.Support;
 using QrngAppliance.IntegrationTests.Systemd;
-using QrngAppliance.Systemd;
 
 namespace QrngAppliance.IntegrationTests.Service;
 
 /// <summary>What an operator sees of the running appliance: /metrics and sd_notify.</summary>
+[Collection(NotifySocketCollection.Name)]
 public sealed class OperationsTests
 {
     [Fact]
@@ -54,7 +54,7 @@ public sealed class OperationsTests
     {
         using var receiver = NotifyReceiver.InTempDirectory();
         await using var appliance = await RunningAppliance.StartAsync(
-            configure: b => b.Services.AddSingleton(new SystemdNotifier(receiver.NotifySocket)));
+            configure: b => b.Services.AddSingleton(NotifySocketEnvironment.NotifierFor(receiver.NotifySocket)));
         string message;
         do
         {

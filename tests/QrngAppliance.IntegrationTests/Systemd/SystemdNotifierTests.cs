@@ -1,14 +1,17 @@
+using Microsoft.Extensions.Hosting.Systemd;
 using QrngAppliance.Systemd;
 
 namespace QrngAppliance.IntegrationTests.Systemd;
 
+/// <summary>Our sd_notify messages, sent through Microsoft.Extensions.Hosting.Systemd's notifier to a real socket.</summary>
+[Collection(NotifySocketCollection.Name)]
 public class SystemdNotifierTests
 {
     [Fact]
     public void Ready_status_watchdog_and_stopping_arrive_as_datagrams()
     {
         using var receiver = NotifyReceiver.InTempDirectory();
-        using var notifier = new SystemdNotifier(receiver.NotifySocket);
+        var notifier = NotifySocketEnvironment.NotifierFor(receiver.NotifySocket);
 
         Assert.True(notifier.IsEnabled);
         Assert.True(notifier.NotifyReady("sources: usb0 ok"));
@@ -28,7 +31,7 @@ public class SystemdNotifierTests
     public void An_at_sign_names_the_abstract_namespace()
     {
         using var receiver = NotifyReceiver.InAbstractNamespace();
-        using var notifier = new SystemdNotifier(receiver.NotifySocket);
+        var notifier = NotifySocketEnvironment.NotifierFor(receiver.NotifySocket);
 
         Assert.True(notifier.NotifyReady());
         Assert.Equal("READY=1", receiver.Receive());
@@ -42,7 +45,7 @@ public class SystemdNotifierTests
         SystemdNotifier notifier;
         try
         {
-            // Only this test touches NOTIFY_SOCKET; every other test passes the path explicitly.
+            // The collection keeps every other test from reading NOTIFY_SOCKET meanwhile.
             Environment.SetEnvironmentVariable("NOTIFY_SOCKET", receiver.NotifySocket);
             notifier = new SystemdNotifier();
         }
@@ -51,17 +54,14 @@ public class SystemdNotifierTests
             Environment.SetEnvironmentVariable("NOTIFY_SOCKET", saved);
         }
 
-        using (notifier)
-        {
-            Assert.True(notifier.NotifyWatchdog());
-            Assert.Equal("WATCHDOG=1", receiver.Receive());
-        }
+        Assert.True(notifier.NotifyWatchdog());
+        Assert.Equal("WATCHDOG=1", receiver.Receive());
     }
 
     [Fact]
     public void Without_a_notify_socket_everything_is_a_no_op()
     {
-        using var notifier = new SystemdNotifier(notifySocket: null);
+        var notifier = NotifySocketEnvironment.NotifierFor(notifySocket: null);
         Assert.False(notifier.IsEnabled);
         Assert.False(notifier.NotifyReady("x"));
         Assert.False(notifier.NotifyWatchdog());
@@ -72,7 +72,7 @@ public class SystemdNotifierTests
     public void A_vanished_receiver_is_reported_not_thrown()
     {
         var receiver = NotifyReceiver.InTempDirectory();
-        using var notifier = new SystemdNotifier(receiver.NotifySocket);
+        var notifier = NotifySocketEnvironment.NotifierFor(receiver.NotifySocket);
         receiver.Dispose();
 
         Assert.False(notifier.NotifyWatchdog());

@@ -4,6 +4,7 @@ using QrngAppliance.Systemd;
 
 namespace QrngAppliance.IntegrationTests.Systemd;
 
+[Collection(NotifySocketCollection.Name)]
 public class SystemdWatchdogTests
 {
     [Theory]
@@ -27,7 +28,7 @@ public class SystemdWatchdogTests
     public async Task Pings_only_while_the_pipeline_makes_progress()
     {
         using var receiver = NotifyReceiver.InTempDirectory();
-        using var notifier = new SystemdNotifier(receiver.NotifySocket);
+        var notifier = NotifySocketEnvironment.NotifierFor(receiver.NotifySocket);
         var clock = new ManualTimeProvider();
         var probe = new ScriptedProbe([true, false, true], receiver);
         using var watchdog = new SystemdWatchdog(notifier, probe, clock, NullLogger<SystemdWatchdog>.Instance,
@@ -55,7 +56,7 @@ public class SystemdWatchdogTests
     [Fact]
     public async Task Without_a_notify_socket_the_watchdog_does_nothing()
     {
-        using var notifier = new SystemdNotifier(notifySocket: null);
+        var notifier = NotifySocketEnvironment.NotifierFor(notifySocket: null);
         var probe = new ScriptedProbe([true], receiver: null);
         using var watchdog = new SystemdWatchdog(notifier, probe, new ManualTimeProvider(), NullLogger<SystemdWatchdog>.Instance,
             TimeSpan.FromSeconds(1));
