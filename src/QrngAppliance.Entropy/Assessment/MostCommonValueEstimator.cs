@@ -23,6 +23,9 @@ public static class MostCommonValueEstimator
         var pHat = mode / (double)data.Length;
         var pU = NistMath.UpperBound(pHat, data.Length);
         var h = -Math.Log2(pU);
-        return new Estimate(h, $"{label} MCV Estimate: mode = {mode}, p-hat = {Estimate.G17(pHat)}, p_u = {Estimate.G17(pU)}");
+        return new Estimate(h, $"{label} MCV Estimate: mode = {mode}, p-hat = {Estimate.G17(pHat)}, p_u = {Estimate.G17(pU)}")
+        {
+            JsonFields = [new("mcvEstimateMode", mode), new("mcvEstimatePHat", pHat), new("mcvEstimatePU", pU)],
+        };
     }
 }

@@ -101,6 +101,13 @@ internal sealed class AssessReport(string path, SampleData data)
                     json.WriteStartObject(e.Name);
                     WriteEstimate(json, "literal", e.Literal);
                     WriteEstimate(json, "bitstring", e.Bitstring);
+
+                    // The tool's JSON carries these for the literal samples only (its "Most Common Value" case).
+                    foreach (var (key, value) in e.Literal?.JsonFields ?? [])
+                    {
+                        json.WriteNumber(key, value);
+                    }
+
                     json.WriteEndObject();
                 }
 
@@ -145,27 +152,20 @@ internal sealed class AssessReport(string path, SampleData data)
         text.Append(iid.PassedChiSquare ? "** Passed chi square tests\n\n" : "** Failed chi square tests\n\n");
         text.Append(Inv($"Literal Longest Repeated Substring results\n\tP_col: {iid.Lrs.PCol:F6}\n\tLength of LRS: {iid.Lrs.LengthOfLrs}\n\tPr(X >= 1): {iid.Lrs.PrAtLeastOne:F6}\n"));
         text.Append(iid.Lrs.Passed ? "** Passed length of longest repeated substring test\n\n" : "** Failed length of longest repeated substring test\n\n");
-        if (iid.Permutation is { } permutation)
+        var permutation = iid.Permutation;
+        text.Append(Inv($"Permutation test ({permutation.Shuffles} shuffles run, seed {permutation.Seed})\n"));
+        text.Append("                statistic  C[i][0]  C[i][1]  C[i][2]\n");
+        text.Append("----------------------------------------------------\n");
+        for (var i = 0; i < permutation.Names.Count; i++)
         {
-            text.Append(Inv($"Permutation test ({permutation.Shuffles} shuffles run, seed {permutation.Seed})\n"));
-            text.Append("                statistic  C[i][0]  C[i][1]  C[i][2]\n");
-            text.Append("----------------------------------------------------\n");
-            for (var i = 0; i < permutation.Names.Count; i++)
-            {
-                var c = permutation.Counts[i];
-                var failed = c[0] + c[1] <= 5 || c[1] + c[2] <= 5;
-                var name = failed ? permutation.Names[i].PadLeft(24) + "*" : permutation.Names[i].PadLeft(25);
-                text.Append(Inv($"{name}{c[0],8}{c[1],8}{c[2],8}\n"));
-            }
-
-            text.Append("(* denotes failed test)\n");
-            text.Append(permutation.Passed ? "** Passed IID permutation tests\n\n" : "** Failed IID permutation tests\n\n");
-        }
-        else
-        {
-            text.Append("Permutation tests skipped: chi-square or LRS already failed\n\n");
+            var c = permutation.Counts[i];
+            var failed = c[0] + c[1] <= 5 || c[1] + c[2] <= 5;
+            var name = failed ? permutation.Names[i].PadLeft(24) + "*" : permutation.Names[i].PadLeft(25);
+            text.Append(Inv($"{name}{c[0],8}{c[1],8}{c[2],8}\n"));
         }
 
+        text.Append("(* denotes failed test)\n");
+        text.Append(permutation.Passed ? "** Passed IID permutation tests\n\n" : "** Failed IID permutation tests\n\n");
         text.Append(iid.IsIid ? "IID verdict: the samples are consistent with IID\n" : "IID verdict: the samples are NOT IID\n");
     }
 
@@ -228,43 +228,32 @@ internal sealed class AssessReport(string path, SampleData data)
         json.WriteBoolean("passed_lrs", iid.Lrs.Passed);
         json.WriteNumber("H_original_mcv", iid.HOriginalMcv);
         json.WriteNumber("H_bitstring_mcv", iid.HBitstringMcv);
-        if (iid.PassedPermutation is { } passed)
-        {
-            json.WriteBoolean("passed_permutation_tests", passed);
-        }
-        else
-        {
-            json.WriteNull("passed_permutation_tests");
-        }
-
+        json.WriteBoolean("passed_permutation_tests", iid.PassedPermutation);
         json.WriteBoolean("IID_verdict", iid.IsIid);
-        if (iid.Permutation is { } permutation)
+        var permutation = iid.Permutation;
+        json.WriteNumber("permutation_seed", permutation.Seed);
+        json.WriteNumber("permutation_shuffles_run", permutation.Shuffles);
+        json.WriteStartArray("permutation_counts_C0_C1_C2");
+        for (var k = 0; k < 3; k++)
         {
-            json.WriteNumber("permutation_seed", permutation.Seed);
-            json.WriteNumber("permutation_shuffles_run", permutation.Shuffles);
-            json.WriteStartArray("permutation_counts_C0_C1_C2");
-            for (var k = 0; k < 3; k++)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("iteration", k);
-                for (var i = 0; i < permutation.Names.Count; i++)
-                {
-                    json.WriteNumber(permutation.Names[i].Replace("(", "", StringComparison.Ordinal).Replace(")", "", StringComparison.Ordinal), permutation.Counts[i][k]);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartObject("initial_statistics");
+            json.WriteStartObject();
+            json.WriteNumber("iteration", k);
             for (var i = 0; i < permutation.Names.Count; i++)
             {
-                json.WriteNumber(permutation.Names[i], permutation.Initial[i]);
+                json.WriteNumber(permutation.Names[i].Replace("(", "", StringComparison.Ordinal).Replace(")", "", StringComparison.Ordinal), permutation.Counts[i][k]);
             }
 
             json.WriteEndObject();
         }
 
+        json.WriteEndArray();
+        json.WriteStartObject("initial_statistics");
+        for (var i = 0; i < permutation.Names.Count; i++)
+        {
+            json.WriteNumber(permutation.Names[i], permutation.Initial[i]);
+        }
+
+        json.WriteEndObject();
         json.WriteEndObject();
     }
 

@@ -52,6 +52,36 @@ public sealed class TupleStatisticsTests
         }
     }
 
+    /// <summary>
+    /// Biased and Markov sources repeat far more than 64 bits (runs of a stuck value): the packed sort refines those
+    /// ties by the following keys instead of declining, and gives SA-IS's suffix array and Kasai's LCP array.
+    /// </summary>
+    [Theory]
+    [InlineData("biased bytes", 255)]
+    [InlineData("biased bytes as bits", 1)]
+    [InlineData("sticky nibbles", 15)]
+    [InlineData("sticky nibbles as bits", 1)]
+    public void Packed_sort_refines_repeats_longer_than_64_bits_like_sa_is(string shape, int upper)
+    {
+        var random = new Random(shape.Length);
+        var samples = new byte[30000];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = shape.StartsWith("biased", StringComparison.Ordinal)
+                ? (byte)(random.NextDouble() < 0.5 ? 0 : random.Next(256))
+                : (byte)(i > 0 && random.NextDouble() < 0.8 ? samples[i - 1] : random.Next(16));
+        }
+
+        var width = shape.StartsWith("biased", StringComparison.Ordinal) ? 8 : 4;
+        var text = upper == 1 ? samples.SelectMany(s => Enumerable.Range(0, width).Select(k => (byte)((s >> (width - 1 - k)) & 1))).ToArray() : samples;
+        var sa = SuffixArray.Build(text, upper);
+        var kasai = SuffixArray.Lcp(text, sa);
+        Assert.True(kasai.Max() * Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)upper)) > 64, "the data repeats more than 64 bits");
+        Assert.True(PackedSuffixSort.TryBuild(text, upper, out var packedSa, out var packedLcp));
+        Assert.Equal(sa, packedSa);
+        Assert.Equal(kasai, packedLcp);
+    }
+
     [Fact]
     public void Packed_sort_declines_data_with_repeats_of_64_bits()
     {

@@ -22,9 +22,9 @@ public static class IidAssessment
         var independence = ChiSquareTests.Independence(data.Symbols, data.AlphabetSize);
         var fit = ChiSquareTests.GoodnessOfFit(data.Symbols, data.AlphabetSize);
         var lrs = LrsIidTest.Run(data.Symbols, data.AlphabetSize);
-        var permutation = independence.Passed && fit.Passed && lrs.Passed
-            ? PermutationTest.Run(data, seed, maxParallelism, progress, cancellationToken)
-            : null;
+
+        // ea_iid runs the permutation test even when chi-square or LRS has failed, and reports its counts.
+        var permutation = PermutationTest.Run(data, seed, maxParallelism, progress, cancellationToken);
         return new IidResult(independence, fit, lrs, permutation, hOriginal, hBitstring);
     }
 }
