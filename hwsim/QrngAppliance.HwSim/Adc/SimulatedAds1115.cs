@@ -11,7 +11,7 @@ namespace QrngAppliance.HwSim.Adc;
 /// returns the pointed register big-endian. Config bits: OS(15) MUX(14:12) PGA(11:9) MODE(8) DR(7:5) COMP_MODE(4)
 /// COMP_POL(3) COMP_LAT(2) COMP_QUE(1:0), reset value 0x8583. Writing OS = 1 in single-shot mode (MODE = 1) starts a
 /// conversion that takes 1/DR; while it runs a config read shows OS = 0, then 1. In continuous mode (MODE = 0) a
-/// conversion completes every 1/DR. The conversion register is the two's-complement code of
+/// conversion completes every 1/DR and OS reads 0 throughout. The conversion register is the two's-complement code of
 /// (AINp − AINn) / FS · 2^15. I2C wire time passes in real time at the bus clock (100 kHz by default, the Raspberry
 /// Pi's), so a polling host sees the real chip's pace. A bad pointer byte is a NACK: an <see cref="IOException"/>, as
 /// i2c-dev reports it.
@@ -174,7 +174,8 @@ public sealed class SimulatedAds1115 : I2cDevice
         return _pointer switch
         {
             0 => (ushort)_conversion,
-            1 => (ushort)(_config | (SingleShot && _conversionDoneAt is not null ? 0 : 0x8000)),
+            // OS reads 0 while a conversion runs; in continuous mode one always is.
+            1 => (ushort)(_config | (SingleShot && _conversionDoneAt is null ? 0x8000 : 0)),
             2 => _loThreshold,
             _ => _hiThreshold,
         };

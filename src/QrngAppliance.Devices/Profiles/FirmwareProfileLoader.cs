@@ -197,10 +197,6 @@ public static partial class FirmwareProfileLoader
             }
 
             int? sampleBits = Integer(root, "sample_bits", "", 1, 8);
-            if (adc is not null && sampleBits > adc.ResolutionBits)
-            {
-                Error("sample_bits", $"must be at most {adc.ResolutionBits}, the {adc.Chip}'s resolution (samples are the conversion's low bits)");
-            }
 
             double? h = Number(root, "min_entropy_per_sample", "");
             if (h is { } hValue && !(hValue > 0 && hValue <= (sampleBits ?? 8)))

@@ -90,7 +90,7 @@ public sealed class RunCommand : ICliCommand
         }
     }
 
-    private static async Task<WebApplication> BuildAsync(ApplianceOptions options, string[] urls, SimulatedDevices? sim, CancellationToken cancellationToken)
+    internal static async Task<WebApplication> BuildAsync(ApplianceOptions options, string[] urls, SimulatedDevices? sim, CancellationToken cancellationToken)
     {
         try
         {
