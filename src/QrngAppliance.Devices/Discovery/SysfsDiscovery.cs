@@ -180,7 +180,11 @@ public sealed class SysfsDiscovery(string sysfsRoot = "/sys", string devRoot = "
             var devicePath = Path.Combine(DevRoot, adc.NodeName);
             if (Usable(devicePath, $"adc {profile.Model}", skipped))
             {
-                found.Add(new DiscoveredDevice(StableId(profile.Model, adc.NodeName), profile, devicePath, adc.NodeName, $"adc {adc}"));
+                // The id names the wiring (spi0.0, i2c1.48) so two circuits on one bus get two ids.
+                var wiring = adc.IsSpi
+                    ? string.Create(CultureInfo.InvariantCulture, $"spi{adc.Bus}.{adc.ChipSelect}")
+                    : string.Create(CultureInfo.InvariantCulture, $"i2c{adc.Bus}.{adc.Address:x2}");
+                found.Add(new DiscoveredDevice(StableId(profile.Model, wiring), profile, devicePath, adc.NodeName, $"adc {adc}"));
             }
         }
     }
