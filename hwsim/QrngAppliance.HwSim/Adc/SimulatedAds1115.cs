@@ -63,6 +63,18 @@ public sealed class SimulatedAds1115 : I2cDevice
 
     public override I2cConnectionSettings ConnectionSettings { get; }
 
+    /// <summary>
+    /// What a single-shot reader such as Iot.Device.Bindings' gets from this chip: a config write (address + 3 bytes),
+    /// config polls (write 1 + read 2, with a repeated start) until the 1/DR conversion is done, then a conversion read.
+    /// </summary>
+    public static double SingleShotSamplesPerSecond(int dataRate, double busHz = 100_000)
+    {
+        double write = (StartStopBits + (BitsPerByte * 4)) / busHz;
+        double poll = ((2 * StartStopBits) + (BitsPerByte * 5)) / busHz;
+        double polls = Math.Ceiling(1.0 / dataRate / poll);
+        return 1.0 / (write + (polls * poll) + poll);
+    }
+
     /// <summary>Conversions completed so far.</summary>
     public long Conversions { get; private set; }
 
