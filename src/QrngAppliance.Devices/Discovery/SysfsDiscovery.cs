@@ -11,7 +11,8 @@ namespace QrngAppliance.Devices.Discovery;
 /// USB devices (<c>bus/usb/devices/*/idVendor|idProduct|product|serial</c>) matched against the profiles' VID:PID
 /// and product string, their CDC-ACM ttys (<c>class/tty/*/device</c> is the USB interface, whose parent is the
 /// USB device), the kernel TPM resource manager (<c>class/tpmrm/*</c>) and the kernel hwrng
-/// (<c>class/misc/hw_random/rng_current</c>). Both roots are parameters so tests scan a fake tree.
+/// (<c>class/misc/hw_random/rng_current</c>), and ADC noise circuits whose profile opts in (<c>adc.discover</c>) and
+/// whose bus node (<c>/dev/spidev0.0</c>, <c>/dev/i2c-1</c>) exists. Both roots are parameters so tests scan a fake tree.
 /// </summary>
 public sealed class SysfsDiscovery(string sysfsRoot = "/sys", string devRoot = "/dev")
 {
@@ -32,6 +33,7 @@ public sealed class SysfsDiscovery(string sysfsRoot = "/sys", string devRoot = "
         ScanUsb(profiles, broken, ttys, found, skipped);
         ScanTpm(profiles, found, skipped);
         ScanHwRng(profiles, found, skipped);
+        ScanAdc(profiles, found, skipped);
         return new DiscoveryResult(found, skipped);
     }
 
@@ -163,6 +165,27 @@ public sealed class SysfsDiscovery(string sysfsRoot = "/sys", string devRoot = "
         if (Usable(devicePath, devicePath, skipped))
         {
             found.Add(new DiscoveredDevice("hwrng", profile, devicePath, current, $"hw_random {current}"));
+        }
+    }
+
+    /// <summary>
+    /// An SPI or I2C bus cannot be asked what is wired to it, so only the wiring a profile states (with discover on)
+    /// is listed, once its node exists: the operator's profile is the claim, the node is the evidence the bus is up.
+    /// </summary>
+    private void ScanAdc(FirmwareProfileSet profiles, List<DiscoveredDevice> found, List<SkippedDevice> skipped)
+    {
+        foreach (var profile in profiles.Profiles.Where(p => p.Adc is { Discover: true }))
+        {
+            var adc = profile.Adc!;
+            var devicePath = Path.Combine(DevRoot, adc.NodeName);
+            if (Usable(devicePath, $"adc {profile.Model}", skipped))
+            {
+                // The id names the wiring (spi0.0, i2c1.48) so two circuits on one bus get two ids.
+                var wiring = adc.IsSpi
+                    ? string.Create(CultureInfo.InvariantCulture, $"spi{adc.Bus}.{adc.ChipSelect}")
+                    : string.Create(CultureInfo.InvariantCulture, $"i2c{adc.Bus}.{adc.Address:x2}");
+                found.Add(new DiscoveredDevice(StableId(profile.Model, wiring), profile, devicePath, adc.NodeName, $"adc {adc}"));
+            }
         }
     }
 

@@ -5,7 +5,7 @@ namespace QrngAppliance.Devices.Profiles;
 /// (rules in <c>profile.schema.json</c>, enforced by <see cref="FirmwareProfileLoader"/>).
 /// </summary>
 /// <param name="Model">Short, metric-label-safe model id, e.g. <c>truerng-v3</c>.</param>
-/// <param name="Transport">serial, usb, tpm, hwrng or cpu.</param>
+/// <param name="Transport">serial, usb, tpm, hwrng, cpu or adc.</param>
 /// <param name="Usb">USB identity for discovery; required for serial and usb transports.</param>
 /// <param name="Serial">Port settings; required for the serial transport.</param>
 /// <param name="SampleBits">Bits per raw sample, 1..8.</param>
@@ -24,4 +24,8 @@ public sealed record FirmwareProfile(
     ExpectedRate ExpectedRate,
     IReadOnlyList<FirmwareHash> KnownFirmwareHashes,
     string Notes,
-    string SourceFile);
+    string SourceFile)
+{
+    /// <summary>How the noise circuit is wired to its ADC; set exactly when the transport is <c>adc</c>.</summary>
+    public AdcSettings? Adc { get; init; }
+}

@@ -16,7 +16,7 @@ public static partial class FirmwareProfileLoader
     public const string SchemaFileName = "profile.schema.json";
 
     /// <summary>Transports a profile may name (SourceIdentity.Transport uses the same words).</summary>
-    public static readonly IReadOnlyList<string> Transports = ["serial", "usb", "tpm", "hwrng", "cpu"];
+    public static readonly IReadOnlyList<string> Transports = ["serial", "usb", "tpm", "hwrng", "cpu", "adc"];
 
     private static readonly JsonDocumentOptions s_jsonOptions = new()
     {
@@ -28,7 +28,7 @@ public static partial class FirmwareProfileLoader
     private static readonly string[] s_topLevel =
     [
         "$schema", "model", "transport", "usb", "serial", "sample_bits", "min_entropy_per_sample",
-        "expected_rate_bytes_per_second", "known_firmware_hashes", "notes",
+        "expected_rate_bytes_per_second", "known_firmware_hashes", "notes", "adc",
     ];
 
     /// <summary>
@@ -144,7 +144,7 @@ public static partial class FirmwareProfileLoader
     private static partial Regex Sha256Pattern();
 
     /// <summary>Collects errors with their field paths while walking one document.</summary>
-    private sealed class Validator(string file)
+    private sealed partial class Validator(string file)
     {
         public List<FirmwareProfileError> Errors { get; } = [];
 
@@ -185,7 +185,19 @@ public static partial class FirmwareProfileLoader
                 serial = Serial(serialElement);
             }
 
+            AdcSettings? adc = null;
+            bool isAdc = transport == "adc";
+            if (Object(root, "adc", required: isAdc, isAdc ? "is required for transport 'adc'" : null) is { } adcElement)
+            {
+                adc = isAdc ? Adc(adcElement) : null;
+                if (!isAdc)
+                {
+                    Error("adc", "is only allowed for transport 'adc'");
+                }
+            }
+
             int? sampleBits = Integer(root, "sample_bits", "", 1, 8);
+
             double? h = Number(root, "min_entropy_per_sample", "");
             if (h is { } hValue && !(hValue > 0 && hValue <= (sampleBits ?? 8)))
             {
@@ -206,7 +218,7 @@ public static partial class FirmwareProfileLoader
                 return null;
             }
 
-            return new FirmwareProfile(model!, transport!, usb, serial, sampleBits!.Value, h!.Value, rate!, hashes!, notes!, file);
+            return new FirmwareProfile(model!, transport!, usb, serial, sampleBits!.Value, h!.Value, rate!, hashes!, notes!, file) { Adc = adc };
         }
 
         private UsbIdentity? Usb(JsonElement usb)

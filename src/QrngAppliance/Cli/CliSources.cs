@@ -57,6 +57,11 @@ internal sealed class CliSources : IAsyncDisposable
         var sim = args.Flag("--sim") ? await SimulatedDevices.StartAsync(options, fault, context.Error, cancellationToken) : null;
         try
         {
+            if (sim is not null)
+            {
+                resolver = resolver.WithSimulatedAdc(sim.AdcBus);
+            }
+
             var configured = options.Sources.Select((s, i) => resolver.Resolve(s, i)).ToList();
             IReadOnlyList<SourceDefinition> discovered = [];
             IReadOnlyList<SkippedDevice> skipped = [];

@@ -16,10 +16,11 @@ public sealed class DevicesCommand : ICliCommand
 
     public string Usage => """
         usage: qrng devices [--sim] [--json] [--config FILE] [--data DIR]
-          --sim          include the simulated devices 'qrng run --sim' uses (hwsim TrueRNG; swtpm when installed)
+          --sim          include the simulated devices 'qrng run --sim' uses (hwsim TrueRNG and ADC board; swtpm when installed)
           --json         {"sources":[{id,model,transport,profile,path,origin,state}],"skipped":[{device,reason}]}
           --config FILE  configuration as for 'qrng run' (Appliance:Sources, Appliance:Discovery, ...)
-        state: present (device node exists), absent (it does not), network (tcp:// TPM simulator; not probed).
+        state: present (device node exists), absent (it does not), network (tcp:// TPM simulator; not probed),
+        simulated (hwsim: bus of the --sim board).
         Never opens a device; use 'qrng selftest' for that.
         """;
 
@@ -40,7 +41,9 @@ public sealed class DevicesCommand : ICliCommand
 
     private static DeviceRow Row(SourceDefinition d, string origin, DeviceSourceResolver resolver)
     {
-        var state = d.Path.StartsWith("tcp://", StringComparison.Ordinal) ? "network" : File.Exists(d.Path) ? "present" : "absent";
+        var state = d.Path.StartsWith("tcp://", StringComparison.Ordinal) ? "network"
+            : d.Path.StartsWith(DeviceSourceResolver.SimulatedAdcPrefix, StringComparison.Ordinal) ? "simulated"
+            : File.Exists(d.Path) ? "present" : "absent";
         var profile = resolver.Profiles.FindByModel(d.Model)?.SourceFile ?? d.Model + ".json";
         return new DeviceRow(d.Id, d.Model, d.Transport, profile, d.Path, origin, state);
     }

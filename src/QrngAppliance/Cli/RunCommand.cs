@@ -13,7 +13,8 @@ public sealed class RunCommand : ICliCommand
 
     public string Usage => """
         usage: qrng run [--sim] [--config FILE] [--urls URL] [--data DIR]
-          --sim          start a simulated TrueRNG (hwsim, on a real pty) read like /dev/ttyACM0 (source truerng0) and,
+          --sim          start a simulated TrueRNG (hwsim, on a real pty) read like /dev/ttyACM0 (source truerng0),
+                         noise circuits on a simulated MCP3008 (SPI, source adc0) and ADS1115 (I2C, source adc1) and,
                          when swtpm is installed, a software TPM on 127.0.0.1 (source tpm0); sysfs discovery is off
                          unless Appliance:Discovery is true
           --config FILE  JSON configuration (section "Appliance"; see README); QRNG_Appliance__* env vars override it
@@ -61,7 +62,7 @@ public sealed class RunCommand : ICliCommand
                 sim = await SimulatedDevices.StartAsync(options, fault, notices, cancellationToken);
             }
 
-            await using var app = await BuildAsync(options, urls, cancellationToken);
+            await using var app = await BuildAsync(options, urls, sim, cancellationToken);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -89,11 +90,11 @@ public sealed class RunCommand : ICliCommand
         }
     }
 
-    private static async Task<WebApplication> BuildAsync(ApplianceOptions options, string[] urls, CancellationToken cancellationToken)
+    internal static async Task<WebApplication> BuildAsync(ApplianceOptions options, string[] urls, SimulatedDevices? sim, CancellationToken cancellationToken)
     {
         try
         {
-            var resolver = DeviceSourceResolver.Load(options.ProfilesDir);
+            var resolver = DeviceSourceResolver.Load(options.ProfilesDir, sim?.AdcBus);
             var sink = options.KernelSink ? OpenKernelSink() : null;
             var discovery = options.Discovery ?? true ? SourceDiscovery.FromOptions(options, resolver) : null;
             return await ApplianceHost.BuildAsync(

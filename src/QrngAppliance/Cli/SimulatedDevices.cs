@@ -1,25 +1,43 @@
 using QrngAppliance.Configuration;
+using QrngAppliance.HwSim.Adc;
 using QrngAppliance.HwSim.Processes;
 using QrngAppliance.HwSim.Tpm;
 using QrngAppliance.HwSim.TrueRng;
+using QrngAppliance.Pipeline;
 
 namespace QrngAppliance.Cli;
 
 /// <summary>
 /// What <c>--sim</c> plugs in: a hwsim TrueRNG on a pty linked at <c>DATA/sim/truerng0</c> (source <c>truerng0</c>) and,
 /// when the <c>swtpm</c> binary exists, a real software TPM on free 127.0.0.1 ports with state under
-/// <c>DATA/sim/tpm</c> (source <c>tpm0</c>). Without swtpm the TPM is skipped with a one-line notice.
+/// <c>DATA/sim/tpm</c> (source <c>tpm0</c>). Without swtpm the TPM is skipped with a one-line notice. And a simulated
+/// Raspberry Pi board (<see cref="AdcBus"/>): an avalanche circuit on an MCP3008 at spidev0.0 CH0 (source <c>adc0</c>,
+/// profile mcp3008-avalanche) and a Zener circuit on an ADS1115 at 0x48 on i2c-1 AIN0 (source <c>adc1</c>, profile
+/// ads1115-zener), read through the real Iot.Device.Bindings drivers. A fault given with --sim-fault applies to the
+/// TrueRNG and both noise circuits.
 /// </summary>
 internal sealed class SimulatedDevices : IAsyncDisposable
 {
     private readonly SimulatedTrueRng _trueRng;
     private readonly SwtpmProcess? _tpm;
 
-    private SimulatedDevices(SimulatedTrueRng trueRng, SwtpmProcess? tpm)
+    private SimulatedDevices(SimulatedTrueRng trueRng, SwtpmProcess? tpm, SimulatedAdcBus adcBus)
     {
         _trueRng = trueRng;
         _tpm = tpm;
+        AdcBus = adcBus;
     }
+
+    /// <summary>The simulated board's SPI and I2C buses, for sources whose path starts with <c>hwsim:</c>.</summary>
+    public SimulatedAdcBus AdcBus { get; }
+
+    /// <summary>
+    /// The board: both circuits biased at mid-scale (VREF/2 = 1.65 V on the MCP3008; 1.024 V of the ADS1115's ±2.048 V
+    /// range) with 50 mV RMS of amplified noise, about 15 MCP3008 codes and 800 ADS1115 codes.
+    /// </summary>
+    public static SimulatedAdcBus Board(SimulatedFault? fault) => new SimulatedAdcBus()
+        .AddMcp3008(bus: 0, chipSelect: 0, channel: 0, new NoiseCircuit(biasVolts: 1.65, noiseRmsVolts: 0.05, fault: fault))
+        .AddAds1115(bus: 1, address: 0x48, channel: 0, new NoiseCircuit(biasVolts: 1.024, noiseRmsVolts: 0.05, fault: fault));
 
     /// <summary>Hidden <c>--sim-fault</c> option (tests): the fault the simulated TrueRNG starts with.</summary>
     public static SimulatedFault? ParseFault(CommandArgs args)
@@ -51,7 +69,7 @@ internal sealed class SimulatedDevices : IAsyncDisposable
         var link = Path.Combine(simDir, "truerng0");
         Directory.CreateDirectory(simDir);
         var trueRng = SimulatedTrueRng.Start(link, fault: fault);
-        options.Sources.RemoveAll(s => s.Id is "truerng0" or "tpm0");
+        options.Sources.RemoveAll(s => s.Id is "truerng0" or "tpm0" or "adc0" or "adc1");
         options.Sources.Insert(0, new SourceOptions { Id = "truerng0", Profile = "truerng-v3", Path = link });
         options.Discovery ??= false;
 
@@ -85,7 +103,10 @@ internal sealed class SimulatedDevices : IAsyncDisposable
             }
         }
 
-        return new SimulatedDevices(trueRng, tpm);
+        var adcAt = tpm is null ? 1 : 2;
+        options.Sources.Insert(adcAt, new SourceOptions { Id = "adc0", Profile = "mcp3008-avalanche", Path = DeviceSourceResolver.SimulatedAdcPrefix + "spidev0.0" });
+        options.Sources.Insert(adcAt + 1, new SourceOptions { Id = "adc1", Profile = "ads1115-zener", Path = DeviceSourceResolver.SimulatedAdcPrefix + "i2c-1" });
+        return new SimulatedDevices(trueRng, tpm, Board(fault));
     }
 
     public async ValueTask DisposeAsync()

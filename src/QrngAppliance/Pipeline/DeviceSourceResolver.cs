@@ -1,4 +1,5 @@
 using QrngAppliance.Configuration;
+using QrngAppliance.Devices.Adc;
 using QrngAppliance.Devices.Discovery;
 using QrngAppliance.Devices.Kernel;
 using QrngAppliance.Devices.Profiles;
@@ -12,15 +13,19 @@ namespace QrngAppliance.Pipeline;
 /// <summary>Binds configured sources to firmware profiles and the driver for their transport.</summary>
 /// <param name="profiles">The loaded profiles.</param>
 /// <param name="directory">Where they were loaded from, so discovery can name a broken file a device was meant for.</param>
-public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? directory = null)
+/// <param name="simulatedAdc">The board hwsim simulates for <c>--sim</c>; sources with a <c>hwsim:</c> path use it.</param>
+public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? directory = null, IAdcBus? simulatedAdc = null)
 {
+    /// <summary>Path prefix of an ADC source on hwsim's simulated bus: <c>hwsim:spidev0.0</c>.</summary>
+    public const string SimulatedAdcPrefix = "hwsim:";
+
     public FirmwareProfileSet Profiles { get; } = profiles;
 
     /// <summary>The folder the profiles were loaded from; lets the resolver hash each source's profile file.</summary>
     public string? Directory { get; } = directory;
 
     /// <summary>Loads the profiles folder: <paramref name="directory"/>, else next to the executable, else <c>./firmware-profiles</c>.</summary>
-    public static DeviceSourceResolver Load(string? directory)
+    public static DeviceSourceResolver Load(string? directory, IAdcBus? simulatedAdc = null)
     {
         var path = directory
             ?? new[] { FirmwareProfileLoader.DefaultDirectory, Path.Combine(Environment.CurrentDirectory, "firmware-profiles") }.FirstOrDefault(System.IO.Directory.Exists)
@@ -30,8 +35,11 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             throw new ConfigurationException($"{ApplianceOptions.Section}:ProfilesDir", $"folder '{path}' does not exist");
         }
 
-        return new DeviceSourceResolver(FirmwareProfileLoader.LoadDirectory(path), path);
+        return new DeviceSourceResolver(FirmwareProfileLoader.LoadDirectory(path), path, simulatedAdc);
     }
+
+    /// <summary>The same profiles with <paramref name="bus"/> as the simulated board (what <c>--sim</c> plugs in).</summary>
+    public DeviceSourceResolver WithSimulatedAdc(IAdcBus bus) => new(Profiles, Directory, bus);
 
     public SourceDefinition Resolve(SourceOptions source, int index)
     {
@@ -72,6 +80,7 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             "tpm" when path.StartsWith('/') => _ => ValueTask.FromResult<EntropySource>(TpmEntropySource.Open(identity, h, path)),
             "tpm" => throw new ConfigurationException(key, $"TPM path must be a device (/dev/tpmrm0) or tcp://HOST:PORT, got '{path}'"),
             "hwrng" => _ => ValueTask.FromResult<EntropySource>(HwRngEntropySource.Open(identity, h, path)),
+            "adc" => OpenAdc(id, profile, path, key),
             _ => throw new ConfigurationException(key, $"transport '{profile.Transport}' of profile '{profile.Model}' has no driver in this build"),
         };
         var file = Directory is null ? null : System.IO.Path.Combine(Directory, profile.SourceFile);
@@ -81,6 +90,29 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             ProfileSha256 = file is not null && File.Exists(file) ? System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)) : null,
             ExpectedRate = profile.ExpectedRate,
         };
+    }
+
+    /// <summary>
+    /// An ADC source's path is its bus node, <c>/dev/spidev0.0</c> or <c>/dev/i2c-1</c>, and must be the one its profile
+    /// wires (the profile, not the path, says which chip select, address and channel); <c>hwsim:spidev0.0</c> is the
+    /// same node on the simulated board.
+    /// </summary>
+    private Func<CancellationToken, ValueTask<EntropySource>> OpenAdc(string id, FirmwareProfile profile, string path, string key)
+    {
+        var adc = profile.Adc ?? throw new ConfigurationException(key, $"profile '{profile.Model}' has transport adc but no adc settings");
+        var simulated = path.StartsWith(SimulatedAdcPrefix, StringComparison.Ordinal);
+        var node = simulated ? path[SimulatedAdcPrefix.Length..] : Path.GetFileName(path);
+        if (node != adc.NodeName || (!simulated && !path.StartsWith('/')))
+        {
+            throw new ConfigurationException(key.Replace(":Profile", ":Path", StringComparison.Ordinal),
+                $"'{path}' is not the bus profile '{profile.Model}' wires: its adc settings name /dev/{adc.NodeName} ({adc})");
+        }
+
+        IAdcBus bus = simulated
+            ? simulatedAdc ?? throw new ConfigurationException(key.Replace(":Profile", ":Path", StringComparison.Ordinal),
+                $"'{path}' is hwsim's simulated bus, which only --sim provides")
+            : new LinuxAdcBus(Path.GetDirectoryName(path)!);
+        return _ => ValueTask.FromResult<EntropySource>(AdcNoiseEntropySource.Open(profile, id, bus));
     }
 
     // One libusb context for the process: libusb_init is not free, and every USB source shares the bus.

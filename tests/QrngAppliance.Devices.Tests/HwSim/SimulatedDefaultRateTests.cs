@@ -1,4 +1,5 @@
 using QrngAppliance.Devices.Profiles;
+using QrngAppliance.HwSim.Adc;
 using QrngAppliance.HwSim.Serial;
 using QrngAppliance.HwSim.TrueRng;
 using QrngAppliance.HwSim.Usb;
@@ -20,6 +21,9 @@ public sealed class SimulatedDefaultRateTests
         { "onerng", SimulatedOneRng.DefaultBytesPerSecond },
         { "chaoskey", DefaultRate(() => new SimulatedChaosKey()) },
         { "quantis-usb", DefaultRate(() => new SimulatedQuantisUsb()) },
+        // The ADC chips run at their wire and conversion time: one 24-clock frame at the profile's 1 MHz; single-shot at 860 SPS on 100 kHz I2C.
+        { "mcp3008-avalanche", 1_000_000 / 24 },
+        { "ads1115-zener", (int)SimulatedAds1115.SingleShotSamplesPerSecond(860) },
     };
 
     [Theory]
@@ -38,7 +42,7 @@ public sealed class SimulatedDefaultRateTests
         var simulated = Defaults().Select(row => (string)row[0]).ToHashSet();
         var profiles = FirmwareProfileLoader.LoadDirectory(FirmwareProfileLoader.DefaultDirectory).Profiles.Select(p => p.Model);
 
-        Assert.Equal(["chaoskey", "hwrng", "onerng", "quantis-usb", "tpm2", "truerng-v3", "truerngpro", "truerngpro-v2"], profiles.Order());
+        Assert.Equal(["ads1115-zener", "chaoskey", "hwrng", "mcp3008-avalanche", "onerng", "quantis-usb", "tpm2", "truerng-v3", "truerngpro", "truerngpro-v2"], profiles.Order());
         Assert.Subset(profiles.Except(["tpm2", "hwrng"]).ToHashSet(), simulated);
     }
 
