@@ -89,6 +89,10 @@ public static class ApplianceHost
         metrics.SetSourceStateProvider(() => registry.All.Select(s => KeyValuePair.Create(s.Id, s.State)));
         metrics.SetSourceDegradedProvider(() => registry.All.Select(s => KeyValuePair.Create(s.Id, s.Degraded)));
         metrics.SetPoolLeavesProvider(() => pool.Pool.Depth);
+        metrics.SetPoolCapacityProvider(() => pool.Pool.Capacity);
+        metrics.SetLogTreeSizeProvider(() => pool.Log.Size);
+        metrics.SetPulseAgeProvider(() => chain.Latest is { } latest ? time.GetUtcNow() - latest.Time : null);
+        metrics.SetReadinessProvider(() => registry.AnyHealthy);
         var progress = new PipelineProgressProbe(chain);
         services.AddSingleton<IWatchdogProgressProbe>(progress);
         services.AddSystemdIntegration();

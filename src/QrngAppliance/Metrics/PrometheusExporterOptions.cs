@@ -11,18 +11,12 @@ public sealed class PrometheusExporterOptions
     /// </summary>
     public Func<Meter, bool>? MeterFilter { get; set; }
 
-    /// <summary>
-    /// New series beyond this many per instrument are dropped (and counted in
-    /// <c>qrng_metrics_dropped_measurements_total{reason="series_limit"}</c>), so a label bug cannot exhaust memory.
-    /// </summary>
-    public int MaxSeriesPerInstrument { get; set; } = 1000;
-
     /// <summary>The <c>version</c> label of <c>qrng_build_info</c>; by default the assembly's informational version.</summary>
     public string? Version { get; set; }
 
     /// <summary>The <c>commit</c> label of <c>qrng_build_info</c>; by default the part after '+' in the informational version.</summary>
     public string? Commit { get; set; }
 
-    /// <summary>Whether to export <c>process_cpu_seconds_total</c>, <c>process_resident_memory_bytes</c> and <c>process_start_time_seconds</c>.</summary>
+    /// <summary>Whether to export prometheus-net's <c>process_*</c> and <c>dotnet_*</c> metrics (<see cref="Prometheus.DotNetStats"/>).</summary>
     public bool IncludeProcessMetrics { get; set; } = true;
 }
