@@ -113,6 +113,7 @@ public static class ApplianceHost
         foreach (var definition in definitions)
         {
             var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
+            metrics.PublishSourceZeroes(definition.Id);
             services.AddSingleton<IHostedService>(sp => new SourceWorker(
                 definition, status, pool, metrics, sp.GetRequiredService<ILogger<SourceWorker>>(), time)
             {

@@ -153,6 +153,19 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         _entropyServed.Add(0);
     }
 
+    /// <summary>
+    /// Records 0 on <paramref name="source"/>'s labelled counters (bytes read, each health test's alarms, windows
+    /// dropped for a full pool), so they are exported from the first scrape and <c>increase()</c> sees the first alarm.
+    /// </summary>
+    internal void PublishSourceZeroes(string source)
+    {
+        var tag = new KeyValuePair<string, object?>("source", source);
+        _bytesRead.Add(0, tag);
+        _healthFailures.Add(0, tag, new KeyValuePair<string, object?>("test", "rct"));
+        _healthFailures.Add(0, tag, new KeyValuePair<string, object?>("test", "apt"));
+        _windowsDropped.Add(0, tag, new KeyValuePair<string, object?>("reason", "pool_full"));
+    }
+
     private IEnumerable<Measurement<int>> ObserveSourceStates()
     {
         var provider = _sourceStates;
