@@ -7,7 +7,7 @@ namespace QrngAppliance.Metrics;
 /// <summary>
 /// The appliance's Prometheus exposition: a prometheus-net <see cref="CollectorRegistry"/> of its own, fed by a
 /// <see cref="MeterBridge"/> from the <see cref="System.Diagnostics.Metrics"/> instruments, with
-/// <c>qrng_build_info</c> and prometheus-net's <c>process_*</c>/<c>dotnet_*</c> metrics.
+/// <c>qrng_build_info</c> and the <c>process_*</c> metrics.
 /// </summary>
 /// <remarks>
 /// <para>Create it before anything records: measurements made while no listener exists are lost.</para>
@@ -40,7 +40,7 @@ public sealed class PrometheusExporter : IDisposable
             .WithLabels(commit, version).Set(1);
         if (options.IncludeProcessMetrics)
         {
-            DotNetStats.Register(Registry);
+            RegisterProcessMetrics(Registry);
         }
 
         _bridge = new MeterBridge(Registry, options.MeterFilter
@@ -74,6 +74,23 @@ public sealed class PrometheusExporter : IDisposable
         }
 
         output.Write(body.GetBuffer().AsSpan(0, (int)body.Length));
+    }
+
+    private static void RegisterProcessMetrics(CollectorRegistry registry)
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var cpu = factory.CreateCounter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.");
+        var resident = factory.CreateGauge("process_resident_memory_bytes", "Resident memory size in bytes.");
+        var start = factory.CreateGauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            if (ProcessStats.TryRead() is { } sample)
+            {
+                cpu.IncTo(sample.CpuSeconds);
+                resident.Set(sample.ResidentBytes);
+                start.Set(sample.StartTimeSeconds);
+            }
+        });
     }
 
     /// <summary>Stops listening: the exported meters' series leave the exposition; build and process metrics stay.</summary>

@@ -17,6 +17,6 @@ public sealed class PrometheusExporterOptions
     /// <summary>The <c>commit</c> label of <c>qrng_build_info</c>; by default the part after '+' in the informational version.</summary>
     public string? Commit { get; set; }
 
-    /// <summary>Whether to export prometheus-net's <c>process_*</c> and <c>dotnet_*</c> metrics (<see cref="Prometheus.DotNetStats"/>).</summary>
+    /// <summary>Whether to export <c>process_cpu_seconds_total</c>, <c>process_resident_memory_bytes</c> and <c>process_start_time_seconds</c>.</summary>
     public bool IncludeProcessMetrics { get; set; } = true;
 }
