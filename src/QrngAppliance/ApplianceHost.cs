@@ -87,6 +87,10 @@ public static class ApplianceHost
         metrics.SetSourceStateProvider(() => registry.All.Select(s => KeyValuePair.Create(s.Id, s.State)));
         metrics.SetSourceDegradedProvider(() => registry.All.Select(s => KeyValuePair.Create(s.Id, s.Degraded)));
         metrics.SetPoolLeavesProvider(() => pool.Pool.Depth);
+        metrics.SetPoolCapacityProvider(() => pool.Pool.Capacity);
+        metrics.SetLogTreeSizeProvider(() => pool.Log.Size);
+        metrics.SetPulseAgeProvider(() => chain.Latest is { } latest ? time.GetUtcNow() - latest.Time : null);
+        metrics.SetReadinessProvider(() => registry.AnyHealthy);
         var progress = new PipelineProgressProbe(chain);
         services.AddSingleton<IWatchdogProgressProbe>(progress);
         services.AddSystemdIntegration();
@@ -107,6 +111,7 @@ public static class ApplianceHost
         foreach (var definition in definitions)
         {
             var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
+            metrics.PublishSourceZeroes(definition.Id);
             services.AddSingleton<IHostedService>(sp => new SourceWorker(
                 definition, status, pool, metrics, sp.GetRequiredService<ILogger<SourceWorker>>(), time)
             {

@@ -8,8 +8,9 @@ using qrng::QrngAppliance.Metrics;
 namespace QrngAppliance.Benchmarks;
 
 /// <summary>
-/// Cost of recording into <see cref="ApplianceMetrics"/> while <see cref="PrometheusExporter"/> aggregates it, against
-/// the same call with no listener (the baseline), and the cost of one scrape of a realistic exposition.
+/// Cost of recording into <see cref="ApplianceMetrics"/> while <see cref="PrometheusExporter"/> bridges it into
+/// prometheus-net, against the same call with no listener (the baseline), and the cost of one scrape of a realistic
+/// exposition. The end-to-end scrape against the previous exporter is scripts/bench-metrics-scrape.sh.
 /// Run: dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- --filter '*MetricsBenchmarks*' --job short
 /// </summary>
 [MemoryDiagnoser]

@@ -71,6 +71,9 @@ public static class ApiRateLimits
 /// <summary>Counts requests the rate limiter rejected, by policy (anonymous, token, invalid_token).</summary>
 public sealed class RateLimitMetrics : IDisposable
 {
+    /// <summary>Every policy a request is limited under.</summary>
+    internal static readonly string[] Policies = ["anonymous", "token", "invalid_token"];
+
     private readonly Meter _meter;
     private readonly Counter<long> _rejected;
 
@@ -79,6 +82,11 @@ public sealed class RateLimitMetrics : IDisposable
         // Scoped to the appliance's metrics so its exporter (and only its) serves this meter.
         _meter = new Meter(new MeterOptions("QrngAppliance.Http") { Scope = owner });
         _rejected = _meter.CreateCounter<long>("qrng_http_rate_limited_total", "{request}", "HTTP requests rejected with 429 by the rate limiter, by policy.");
+        // Zero per policy, so the counter is exported (and increase() sees the first 429) before any rejection.
+        foreach (var policy in Policies)
+        {
+            _rejected.Add(0, new KeyValuePair<string, object?>("policy", policy));
+        }
     }
 
     public void Record(string policy) => _rejected.Add(1, new KeyValuePair<string, object?>("policy", policy));

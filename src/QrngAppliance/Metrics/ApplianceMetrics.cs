@@ -32,10 +32,13 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     private readonly Counter<long> _pulses;
     private readonly Counter<long> _entropyServed;
     private readonly Histogram<double> _readDuration;
-    private readonly Counter<long> _httpRequests;
     private volatile Func<IEnumerable<KeyValuePair<string, SourceState>>>? _sourceStates;
     private volatile Func<IEnumerable<KeyValuePair<string, bool>>>? _sourceDegraded;
     private volatile Func<long>? _poolLeaves;
+    private volatile Func<long>? _poolCapacity;
+    private volatile Func<long>? _logTreeSize;
+    private volatile Func<TimeSpan?>? _pulseAge;
+    private volatile Func<bool>? _ready;
 
     /// <summary>Creates the meter and every instrument; nothing is exported until a <see cref="PrometheusExporter"/> listens.</summary>
     public ApplianceMetrics()
@@ -49,8 +52,16 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
             "Current state of each source: 1 for the state it is in, 0 for the others.");
         Meter.CreateObservableGauge("qrng_source_degraded", ObserveSourceDegraded, null,
             "1 while a source delivers below its firmware profile's minimum rate for longer than Appliance:Health:SlowAfterSeconds; its samples are still tested and pooled.");
-        Meter.CreateObservableGauge("qrng_pool_leaves", ObservePoolLeaves, "{leaf}",
-            "Leaves in the entropy pool's Merkle log.");
+        Meter.CreateObservableGauge("qrng_pool_leaves", () => Observe(_poolLeaves), "{leaf}",
+            "Unspent conditioned leaves in the entropy pool (its depth).");
+        Meter.CreateObservableGauge("qrng_pool_capacity_leaves", () => Observe(_poolCapacity), "{leaf}",
+            "Leaves the entropy pool holds when full (Appliance:PoolCapacity); sources' windows are dropped above it.");
+        Meter.CreateObservableGauge("qrng_log_tree_size", () => Observe(_logTreeSize), "{leaf}",
+            "Leaves in the pool's RFC 9162 Merkle log (its tree_size): every leaf ever appended, spent or not.");
+        Meter.CreateObservableGauge("qrng_pulse_age_seconds", () => Observe(_pulseAge, age => age.TotalSeconds), "s",
+            "Seconds since the latest signed pulse's timestamp; absent before the first pulse.");
+        Meter.CreateObservableGauge("qrng_ready", () => Observe(_ready, ready => ready ? 1 : 0), null,
+            "1 while GET /readyz answers ready (a source is healthy and entropy is served), else 0.");
         _leavesAppended = Meter.CreateCounter<long>("qrng_pool_leaves_appended_total", "{leaf}",
             "Leaves appended to the entropy pool's Merkle log.");
         _windowsDropped = Meter.CreateCounter<long>("qrng_pool_windows_dropped_total", "{window}",
@@ -62,8 +73,6 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         _readDuration = Meter.CreateHistogram("qrng_source_read_duration_seconds", "s",
             "Duration of one read call on an entropy source.", tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = ReadDurationBuckets });
-        _httpRequests = Meter.CreateCounter<long>("qrng_http_requests_total", "{request}",
-            "HTTP requests answered, by route pattern and status code.");
     }
 
     /// <summary>The meter owning every instrument; named <see cref="MeterName"/>.</summary>
@@ -73,7 +82,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     public void RecordBytesRead(string source, long bytes) =>
         _bytesRead.Add(bytes, new KeyValuePair<string, object?>("source", source));
 
-    /// <summary>Counts one failure of health test <paramref name="test"/> (e.g. <c>rct</c>, <c>apt</c>, <c>startup</c>) on <paramref name="source"/>.</summary>
+    /// <summary>Counts one alarm of health test <paramref name="test"/> (<c>rct</c> or <c>apt</c>) on <paramref name="source"/>.</summary>
     public void RecordHealthFailure(string source, string test) =>
         _healthFailures.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("test", test));
 
@@ -94,10 +103,6 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     public void ObserveReadDuration(string source, TimeSpan elapsed) =>
         _readDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("source", source));
 
-    /// <summary>Counts one answered HTTP request; <paramref name="route"/> must be the route pattern, not the path.</summary>
-    public void RecordHttpRequest(string route, int statusCode) =>
-        _httpRequests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", statusCode));
-
     /// <summary>
     /// Sets where <c>qrng_source_state</c> comes from: the current (source id, state) pairs. A source no longer
     /// listed disappears from the exposition at the next scrape.
@@ -109,9 +114,25 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     public void SetSourceDegradedProvider(Func<IEnumerable<KeyValuePair<string, bool>>> provider) =>
         _sourceDegraded = provider ?? throw new ArgumentNullException(nameof(provider));
 
-    /// <summary>Sets where <c>qrng_pool_leaves</c> comes from.</summary>
+    /// <summary>Sets where <c>qrng_pool_leaves</c> (the pool's depth) comes from.</summary>
     public void SetPoolLeavesProvider(Func<long> provider) =>
         _poolLeaves = provider ?? throw new ArgumentNullException(nameof(provider));
+
+    /// <summary>Sets where <c>qrng_pool_capacity_leaves</c> comes from.</summary>
+    public void SetPoolCapacityProvider(Func<long> provider) =>
+        _poolCapacity = provider ?? throw new ArgumentNullException(nameof(provider));
+
+    /// <summary>Sets where <c>qrng_log_tree_size</c> comes from.</summary>
+    public void SetLogTreeSizeProvider(Func<long> provider) =>
+        _logTreeSize = provider ?? throw new ArgumentNullException(nameof(provider));
+
+    /// <summary>Sets where <c>qrng_pulse_age_seconds</c> comes from: the latest pulse's age, null before the first.</summary>
+    public void SetPulseAgeProvider(Func<TimeSpan?> provider) =>
+        _pulseAge = provider ?? throw new ArgumentNullException(nameof(provider));
+
+    /// <summary>Sets where <c>qrng_ready</c> comes from: the same verdict as <c>/readyz</c>.</summary>
+    public void SetReadinessProvider(Func<bool> provider) =>
+        _ready = provider ?? throw new ArgumentNullException(nameof(provider));
 
     /// <summary>
     /// True for <see cref="Meter"/> and for meters created with this object as their <see cref="Meter.Scope"/> (the
@@ -130,6 +151,19 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         _leavesAppended.Add(0);
         _pulses.Add(0);
         _entropyServed.Add(0);
+    }
+
+    /// <summary>
+    /// Records 0 on <paramref name="source"/>'s labelled counters (bytes read, each health test's alarms, windows
+    /// dropped for a full pool), so they are exported from the first scrape and <c>increase()</c> sees the first alarm.
+    /// </summary>
+    internal void PublishSourceZeroes(string source)
+    {
+        var tag = new KeyValuePair<string, object?>("source", source);
+        _bytesRead.Add(0, tag);
+        _healthFailures.Add(0, tag, new KeyValuePair<string, object?>("test", "rct"));
+        _healthFailures.Add(0, tag, new KeyValuePair<string, object?>("test", "apt"));
+        _windowsDropped.Add(0, tag, new KeyValuePair<string, object?>("reason", "pool_full"));
     }
 
     private IEnumerable<Measurement<int>> ObserveSourceStates()
@@ -164,12 +198,23 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         }
     }
 
-    private IEnumerable<Measurement<long>> ObservePoolLeaves()
+    /// <summary>One unlabelled measurement from <paramref name="provider"/>, or none while it is unset.</summary>
+    private static IEnumerable<Measurement<double>> Observe(Func<long>? provider) =>
+        Observe(provider, value => (double)value);
+
+    private static IEnumerable<Measurement<double>> Observe<T>(Func<T>? provider, Func<T, double> convert)
     {
-        var provider = _poolLeaves;
-        if (provider is not null)
+        if (provider is not null && provider() is { } value)
         {
-            yield return new Measurement<long>(provider());
+            yield return new Measurement<double>(convert(value));
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> Observe(Func<TimeSpan?>? provider, Func<TimeSpan, double> convert)
+    {
+        if (provider?.Invoke() is { } value)
+        {
+            yield return new Measurement<double>(convert(value));
         }
     }
 }

@@ -6,7 +6,9 @@ namespace QrngAppliance.Metrics;
 public static class MetricsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>GET <paramref name="path"/></c> to the <see cref="PrometheusExporter"/> registered in DI. The body is
+    /// Maps <c>GET <paramref name="path"/></c> to the <see cref="PrometheusExporter"/> registered in DI. Not
+    /// prometheus-net.AspNetCore's <c>MapMetrics</c>: it has no hook for our Basic/bearer check, and it streams the
+    /// body as it collects, so a failure mid-scrape would leave Prometheus a truncated 200. The body is
     /// built completely first; then the answer is 200 with <see cref="PrometheusExporter.ContentType"/>, or 503 (and
     /// a logged error) when collection failed, so Prometheus never stores a partial scrape (OPERATIONS §2 item 8).
     /// </summary>

@@ -7,6 +7,11 @@ namespace QrngAppliance.Metrics;
 /// The standard <c>process_*</c> metrics from <c>/proc/self/stat</c> and <c>/proc/self/statm</c>, as the Prometheus
 /// client libraries export them (OPERATIONS §2 item 7).
 /// </summary>
+/// <remarks>
+/// Not prometheus-net's <c>DotNetStats</c>: it reads <c>Process.Threads</c> and <c>HandleCount</c>, which walk
+/// <c>/proc/self/task</c> and <c>/proc/self/fd</c> on every scrape — measured at 4–5 ms CPU and 14–23 ms wall per
+/// scrape, 50 times the whole rest of it; two files here cost microseconds.
+/// </remarks>
 internal static partial class ProcessStats
 {
     private const int ScClkTck = 2; // _SC_CLK_TCK in glibc's <bits/confname.h>

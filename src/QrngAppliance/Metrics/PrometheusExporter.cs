@@ -1,146 +1,98 @@
 using System.Buffers;
 using System.Reflection;
-using System.Text;
+using Prometheus;
 
 namespace QrngAppliance.Metrics;
 
 /// <summary>
-/// Aggregates <see cref="System.Diagnostics.Metrics"/> instruments and renders them as Prometheus text format 0.0.4
-/// (OPERATIONS §1–2), with <c>qrng_build_info</c>, the dropped-measurement counter and the <c>process_*</c> metrics.
+/// The appliance's Prometheus exposition: a prometheus-net <see cref="CollectorRegistry"/> of its own, fed by a
+/// <see cref="MeterBridge"/> from the <see cref="System.Diagnostics.Metrics"/> instruments, with
+/// <c>qrng_build_info</c> and the <c>process_*</c> metrics.
 /// </summary>
 /// <remarks>
 /// <para>Create it before anything records: measurements made while no listener exists are lost.</para>
 /// <para>
-/// Naming convention: instrument names and UCUM units are translated once, the same way for every instrument (dots
-/// become <c>_</c>, the unit word is appended unless already there, counters end in <c>_total</c> exactly once).
-/// Our own instruments are declared with their final Prometheus names (<c>qrng_source_read_bytes_total</c>, unit
-/// <c>By</c>), which the translation leaves unchanged, so the name an operator queries is the name in the code.
-/// </para>
-/// <para>
-/// Families are sorted by name and series by label set; a family without series is left out. A scrape reads
-/// observables through their callbacks only, which must return cached state and never touch hardware.
+/// One registry per exporter (not prometheus-net's static default), so several appliances in one process — the
+/// integration tests — each export exactly their own meters. A scrape reads observables through their callbacks only,
+/// which must return cached state and never touch hardware.
 /// </para>
 /// </remarks>
 public sealed class PrometheusExporter : IDisposable
 {
-    /// <summary>The content type of the 0.0.4 exposition (prometheus-net's <c>PrometheusConstants</c>).</summary>
+    /// <summary>The content type of the 0.0.4 exposition (prometheus-net's <c>PrometheusConstants.TextContentType</c>).</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    private const string BuildInfoName = "qrng_build_info";
-    private const string DroppedName = "qrng_metrics_dropped_measurements_total";
-    private const string CpuName = "process_cpu_seconds_total";
-    private const string ResidentName = "process_resident_memory_bytes";
-    private const string StartName = "process_start_time_seconds";
-
-    private static readonly byte[] s_buildInfoName = Encoding.UTF8.GetBytes(BuildInfoName);
-    private static readonly byte[] s_droppedName = Encoding.UTF8.GetBytes(DroppedName);
-
-    private static readonly (DropReason Reason, byte[] Labels)[] s_dropLabels =
-    [
-        (DropReason.InvalidLabel, "reason=\"invalid_label\""u8.ToArray()),
-        (DropReason.InvalidValue, "reason=\"invalid_value\""u8.ToArray()),
-        (DropReason.SeriesLimit, "reason=\"series_limit\""u8.ToArray()),
-    ];
-
-    private readonly MeterAggregator _aggregator;
-    private readonly bool _includeProcess;
-    private readonly byte[] _buildInfoLabels;
-    private readonly object _scrapeLock = new();
+    private readonly MeterBridge _bridge;
+    private readonly Lock _scrapeLock = new();
 
     /// <summary>Starts listening to the meters <paramref name="options"/> selects.</summary>
     public PrometheusExporter(PrometheusExporterOptions? options = null)
     {
         options ??= new PrometheusExporterOptions();
-        _includeProcess = options.IncludeProcessMetrics;
+        Registry = Prometheus.Metrics.NewCustomRegistry();
         var informational = typeof(PrometheusExporter).Assembly
             .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         var plus = informational.IndexOf('+', StringComparison.Ordinal);
         var version = options.Version ?? (plus >= 0 ? informational[..plus] : informational);
         var commit = options.Commit ?? (plus >= 0 ? informational[(plus + 1)..] : "unknown");
-        _buildInfoLabels = PrometheusTextWriter.EncodeLabels([new("commit", commit), new("version", version)]);
-        _aggregator = new MeterAggregator(options.MeterFilter ?? (static meter => meter.Name is ApplianceMetrics.MeterName or Staking.StakingMetrics.MeterName),
-            options.MaxSeriesPerInstrument,
-            [BuildInfoName, DroppedName, CpuName, ResidentName, StartName]);
+        Prometheus.Metrics.WithCustomRegistry(Registry)
+            .CreateGauge("qrng_build_info", "Build of the running qrng binary; always 1.", ["commit", "version"])
+            .WithLabels(commit, version).Set(1);
+        if (options.IncludeProcessMetrics)
+        {
+            RegisterProcessMetrics(Registry);
+        }
+
+        _bridge = new MeterBridge(Registry, options.MeterFilter
+            ?? (static meter => meter.Name is ApplianceMetrics.MeterName or Staking.StakingMetrics.MeterName));
     }
 
+    /// <summary>The registry of build, process and HTTP metrics (the bridged meters have their own, exported after it).</summary>
+    public CollectorRegistry Registry { get; }
+
     /// <summary>
-    /// Writes the whole exposition. Collects observables first; if one throws, the exception propagates and the
-    /// caller should answer 503 rather than serve a partial body.
+    /// Writes the whole exposition to <paramref name="output"/>. Observables are read first, through their callbacks
+    /// (not as a registry before-collect callback: prometheus-net swallows exceptions from those), so if one throws
+    /// the exception propagates and the caller answers 503 rather than serving a partial body.
     /// </summary>
     public void Write(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        using var body = new MemoryStream(16 * 1024);
+        // One scrape at a time (observing tracks which series a callback still reports), and none while a histogram
+        // is mid-observation (prometheus-net reads its buckets and count without a snapshot). Synchronous on purpose:
+        // the histogram gate has thread affinity, no before-collect callback is asynchronous and a MemoryStream
+        // completes every write at once, so the wait below never blocks on I/O.
         lock (_scrapeLock)
         {
-            var aggregates = _aggregator.Collect();
-            var process = _includeProcess ? ProcessStats.TryRead() : null;
-
-            var families = new List<(string Name, Action<PrometheusTextWriter> Write)>(aggregates.Count + 5)
+            using (_bridge.PauseHistograms())
             {
-                (BuildInfoName, w =>
-                {
-                    w.WriteHelpAndType(s_buildInfoName, "Build of the running qrng binary; always 1.", "gauge");
-                    w.WriteSample(s_buildInfoName, default, _buildInfoLabels, default, 1L);
-                }),
-                (DroppedName, w =>
-                {
-                    w.WriteHelpAndType(s_droppedName, "Measurements the metrics exporter discarded, by reason.", "counter");
-                    foreach (var (reason, labels) in s_dropLabels)
-                    {
-                        w.WriteSample(s_droppedName, default, labels, default, _aggregator.Drops.Get(reason));
-                    }
-                }),
-            };
-            if (process is { } p)
-            {
-                families.Add((CpuName, w => WriteSingle(w, CpuName, "Total user and system CPU time spent in seconds.", "counter", p.CpuSeconds)));
-                families.Add((ResidentName, w => WriteSingle(w, ResidentName, "Resident memory size in bytes.", "gauge", p.ResidentBytes)));
-                families.Add((StartName, w => WriteSingle(w, StartName, "Start time of the process since unix epoch in seconds.", "gauge", p.StartTimeSeconds)));
-            }
-
-            foreach (var aggregate in aggregates)
-            {
-                families.Add((aggregate.FamilyName, w => aggregate.Write(w)));
-            }
-
-            families.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            var writer = new PrometheusTextWriter(output);
-            foreach (var (_, write) in families)
-            {
-                write(writer);
+                _bridge.ObserveAll();
+                Registry.CollectAndExportAsTextAsync(body).GetAwaiter().GetResult();
+                _bridge.ExportAsTextAsync(body).GetAwaiter().GetResult();
             }
         }
+
+        output.Write(body.GetBuffer().AsSpan(0, (int)body.Length));
     }
 
-    /// <summary>Writes the whole exposition to <paramref name="stream"/>; see <see cref="Write(IBufferWriter{byte})"/>.</summary>
-    public async Task WriteAsync(Stream stream, CancellationToken cancellationToken = default)
+    private static void RegisterProcessMetrics(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        Write(buffer);
-        await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var cpu = factory.CreateCounter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.");
+        var resident = factory.CreateGauge("process_resident_memory_bytes", "Resident memory size in bytes.");
+        var start = factory.CreateGauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            if (ProcessStats.TryRead() is { } sample)
+            {
+                cpu.IncTo(sample.CpuSeconds);
+                resident.Set(sample.ResidentBytes);
+                start.Set(sample.StartTimeSeconds);
+            }
+        });
     }
 
-    /// <summary>
-    /// Removes, from every instrument, the series whose label <paramref name="labelName"/> equals
-    /// <paramref name="labelValue"/> — e.g. <c>("source", "usb0")</c> when a device is unplugged. A later measurement
-    /// starts the series again from zero, which Prometheus' <c>rate()</c> treats as a counter reset.
-    /// </summary>
-    /// <returns>How many series were removed.</returns>
-    public int RemoveSeries(string labelName, string labelValue)
-    {
-        ArgumentNullException.ThrowIfNull(labelName);
-        ArgumentNullException.ThrowIfNull(labelValue);
-        return _aggregator.RemoveSeries(labelName, labelValue);
-    }
-
-    /// <summary>Stops listening; instruments keep working but are no longer aggregated.</summary>
-    public void Dispose() => _aggregator.Dispose();
-
-    private static void WriteSingle(PrometheusTextWriter writer, string name, string help, string type, double value)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(name);
-        writer.WriteHelpAndType(utf8, help, type);
-        writer.WriteSample(utf8, default, default, default, value);
-    }
+    /// <summary>Stops listening: the exported meters' series leave the exposition; build and process metrics stay.</summary>
+    public void Dispose() => _bridge.Dispose();
 }

@@ -11,12 +11,6 @@ public sealed class PrometheusExporterOptions
     /// </summary>
     public Func<Meter, bool>? MeterFilter { get; set; }
 
-    /// <summary>
-    /// New series beyond this many per instrument are dropped (and counted in
-    /// <c>qrng_metrics_dropped_measurements_total{reason="series_limit"}</c>), so a label bug cannot exhaust memory.
-    /// </summary>
-    public int MaxSeriesPerInstrument { get; set; } = 1000;
-
     /// <summary>The <c>version</c> label of <c>qrng_build_info</c>; by default the assembly's informational version.</summary>
     public string? Version { get; set; }
 

@@ -5,6 +5,9 @@ public interface IPipelineMetrics
 {
     void RecordBytesRead(string source, long bytes);
 
+    /// <summary>How long one read call on <paramref name="source"/> took, waiting for the device included.</summary>
+    void ObserveReadDuration(string source, TimeSpan elapsed);
+
     void RecordHealthFailure(string source, string test);
 
     void RecordLeavesAppended(long count);

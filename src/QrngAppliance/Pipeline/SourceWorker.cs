@@ -84,7 +84,9 @@ public sealed partial class SourceWorker(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var started = time.GetTimestamp();
                 var n = await source.ReadSamplesAsync(buffer, stoppingToken);
+                metrics.ObserveReadDuration(definition.Id, time.GetElapsedTime(started));
                 status.AddBytesRead(n);
                 metrics.RecordBytesRead(definition.Id, n);
                 CheckRate(n);

@@ -11,10 +11,9 @@ namespace QrngAppliance.IntegrationTests.Metrics;
 /// </summary>
 internal static class TestExporter
 {
-    public static PrometheusExporter For(Meter meter, int maxSeries = 1000, bool processMetrics = false) => new(new PrometheusExporterOptions
+    public static PrometheusExporter For(Meter meter, bool processMetrics = false) => new(new PrometheusExporterOptions
     {
         MeterFilter = m => ReferenceEquals(m, meter),
-        MaxSeriesPerInstrument = maxSeries,
         Version = "1.2.3",
         Commit = "abc123",
         IncludeProcessMetrics = processMetrics,
