@@ -1,0 +1,45 @@
+namespace QrngAppliance.Entropy.Drbg;
+
+/// <summary>
+/// Several independent <see cref="PooledCtrDrbg"/> stripes, each with its own lock and seed, so concurrent requests on
+/// different cores never wait for each other. A request uses the stripe of the core it runs on. Every stripe reseeds
+/// on its own from one fresh block per <see cref="DrbgReseedPolicy"/> and is seeded lazily on first use, so an
+/// unused stripe spends no leaf.
+/// </summary>
+public sealed class StripedCtrDrbg
+{
+    private readonly PooledCtrDrbg[] _stripes;
+
+    /// <param name="takeBlock">
+    /// Returns one fresh 32-byte conditioned block, or null when none is available; its argument is true for the block
+    /// that instantiates a stripe (once per stripe), false for a reseed.
+    /// </param>
+    /// <param name="stripes">How many stripes; 0 for one per processor.</param>
+    public StripedCtrDrbg(Func<bool, byte[]?> takeBlock, TimeProvider time, DrbgReseedPolicy policy, int stripes = 0)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(stripes);
+        Policy = policy;
+        _stripes = [.. Enumerable.Range(0, stripes == 0 ? Environment.ProcessorCount : stripes).Select(_ => new PooledCtrDrbg(takeBlock, time)
+        {
+            ReseedInterval = policy.Interval,
+            ReseedBytes = policy.Bytes,
+            MaxSeedAge = policy.HardInterval,
+            MaxBytesPerSeed = policy.HardBytes,
+        })];
+    }
+
+    public DrbgReseedPolicy Policy { get; }
+
+    public int StripeCount => _stripes.Length;
+
+    /// <summary>Reseeds (instantiations included) over all stripes.</summary>
+    public long Reseeds => _stripes.Sum(s => s.Reseeds);
+
+    /// <summary>Fills <paramref name="output"/> (at most <see cref="PooledCtrDrbg.MaxRequestBytes"/>) from the current core's stripe.</summary>
+    public void Generate(Span<byte> output) => Generate(output, Thread.GetCurrentProcessorId());
+
+    /// <summary>Fills <paramref name="output"/> from the stripe <paramref name="lane"/> maps to (tests pick stripes with it).</summary>
+    public void Generate(Span<byte> output, int lane) => _stripes[(int)((uint)lane % (uint)_stripes.Length)].Generate(output);
+}
