@@ -20,7 +20,7 @@ public sealed class PooledCtrDrbg
     // Table 3 allows, and throws above it; larger requests are served as consecutive generate calls.
     private const int MaxBytesPerGenerateCall = 1 << 15;
 
-    private readonly Func<bool, byte[]?> _takeBlock;
+    private readonly Func<ReseedNeed, byte[]?> _takeBlock;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly BlockEntropySource _entropy = new();
@@ -34,11 +34,8 @@ public sealed class PooledCtrDrbg
     {
     }
 
-    /// <param name="takeBlock">
-    /// Returns one fresh 32-byte conditioned block, or null when none is available; its argument is true for the
-    /// block that instantiates the DRBG (the first), false for a reseed.
-    /// </param>
-    public PooledCtrDrbg(Func<bool, byte[]?> takeBlock, TimeProvider time)
+    /// <param name="takeBlock">Returns one fresh 32-byte conditioned block, or null when none is available; told why it is asked.</param>
+    public PooledCtrDrbg(Func<ReseedNeed, byte[]?> takeBlock, TimeProvider time)
     {
         _takeBlock = takeBlock;
         _time = time;
@@ -67,11 +64,15 @@ public sealed class PooledCtrDrbg
         lock (_lock)
         {
             var age = _time.GetUtcNow() - _seededAt;
-            if ((_drbg is null || age >= ReseedInterval || _bytesSinceSeed + output.Length > ReseedBytes) && _takeBlock(_drbg is null) is { } fresh)
+            ReseedNeed? need = _drbg is null ? ReseedNeed.Instantiate
+                : age > MaxSeedAge || _bytesSinceSeed + output.Length > MaxBytesPerSeed ? ReseedNeed.Required
+                : age >= ReseedInterval || _bytesSinceSeed + output.Length > ReseedBytes ? ReseedNeed.Due
+                : null;
+            if (need is { } why && _takeBlock(why) is { } fresh)
             {
                 Seed(fresh);
             }
-            else if (_drbg is null || age > MaxSeedAge || _bytesSinceSeed + output.Length > MaxBytesPerSeed)
+            else if (need is ReseedNeed.Instantiate or ReseedNeed.Required)
             {
                 throw new EntropyUnavailableException("no healthy entropy available to seed the DRBG; retry later");
             }

@@ -1,4 +1,5 @@
 using QrngAppliance.Proofs.Leaves;
+using QrngAppliance.Entropy.Drbg;
 using QrngAppliance.Entropy.Pool;
 using QrngAppliance.Storage;
 using QrngAppliance.Storage.Consumption;
@@ -47,12 +48,12 @@ public sealed class AttestedConsumption
     /// <summary>
     /// The DRBG's entropy input: one leaf, recorded as spent by <c>drbg-reseed-&lt;leaf index&gt;</c> before its
     /// block is returned; null when the pool holds no more than <see cref="InternalReserve"/> leaves. Only the block
-    /// that instantiates a DRBG stripe (<paramref name="instantiating"/>, once per stripe per process) may come from
-    /// the reserve, so anonymous entropy is served as soon as the pool holds a leaf, and anonymous load can take at
-    /// most one reserved leaf per stripe, ever. Synchronous because the DRBG calls it under its lock.
+    /// that instantiates a DRBG stripe (<see cref="ReseedNeed.Instantiate"/>, once per stripe per process) may come
+    /// from the reserve, so anonymous entropy is served as soon as the pool holds a leaf, and anonymous load can take
+    /// at most one reserved leaf per stripe, ever. Synchronous: the DRBG calls it under its lock or in the background.
     /// </summary>
-    public byte[]? TakeReseedBlock(bool instantiating) =>
-        TakeInternalLeaf(ConsumptionKind.DrbgReseed, "drbg-reseed", instantiating ? 0 : InternalReserve)?.Block.Data;
+    public byte[]? TakeReseedBlock(ReseedNeed need) =>
+        TakeInternalLeaf(ConsumptionKind.DrbgReseed, "drbg-reseed", need == ReseedNeed.Instantiate ? 0 : InternalReserve)?.Block.Data;
 
     /// <summary>
     /// One leaf for an internal consumer (the DRBG, the kernel sink), recorded as spent by

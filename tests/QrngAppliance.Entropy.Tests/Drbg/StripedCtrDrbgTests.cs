@@ -13,7 +13,7 @@ public sealed class StripedCtrDrbgTests
     {
         var blocks = new Blocks(100);
         var time = new FakeTimeProvider(s_start);
-        var drbg = new StripedCtrDrbg(blocks.Take, time, s_policy, stripes: 1);
+        var drbg = new StripedCtrDrbg(blocks.Take, time, s_policy, stripes: 1, runInBackground: Inline);
         for (var i = 0; i < 50; i++)
         {
             drbg.Generate(new byte[32]);
@@ -33,7 +33,7 @@ public sealed class StripedCtrDrbgTests
     public void A_stripe_reseeds_once_its_reseed_bytes_are_drawn()
     {
         var blocks = new Blocks(100);
-        var drbg = new StripedCtrDrbg(blocks.Take, new FakeTimeProvider(s_start), s_policy, stripes: 1);
+        var drbg = new StripedCtrDrbg(blocks.Take, new FakeTimeProvider(s_start), s_policy, stripes: 1, runInBackground: Inline);
         drbg.Generate(new byte[32768]);
         drbg.Generate(new byte[32768]); // 64 KiB from this seed: exactly the reseed bytes
         Assert.Equal(1, drbg.Reseeds);
@@ -46,7 +46,7 @@ public sealed class StripedCtrDrbgTests
     {
         var blocks = new Blocks(1);
         var time = new FakeTimeProvider(s_start);
-        var drbg = new StripedCtrDrbg(blocks.Take, time, s_policy, stripes: 1);
+        var drbg = new StripedCtrDrbg(blocks.Take, time, s_policy, stripes: 1, runInBackground: Inline);
         drbg.Generate(new byte[16]);
         time.Advance(TimeSpan.FromMilliseconds(1000)); // 4 × 250 ms: the hard bound itself is still served
         drbg.Generate(new byte[16]);
@@ -61,7 +61,7 @@ public sealed class StripedCtrDrbgTests
     [Fact]
     public void Without_a_block_a_due_stripe_serves_up_to_the_hard_bytes_and_then_refuses()
     {
-        var drbg = new StripedCtrDrbg(new Blocks(1).Take, new FakeTimeProvider(s_start), s_policy, stripes: 1);
+        var drbg = new StripedCtrDrbg(new Blocks(1).Take, new FakeTimeProvider(s_start), s_policy, stripes: 1, runInBackground: Inline);
         for (var i = 0; i < 4; i++)
         {
             drbg.Generate(new byte[1 << 16]); // 4 × 64 KiB: the hard bound
@@ -72,10 +72,10 @@ public sealed class StripedCtrDrbgTests
     }
 
     [Fact]
-    public void Stripes_are_seeded_lazily_each_from_its_own_block_and_only_the_first_take_instantiates()
+    public void Stripes_are_seeded_lazily_each_from_its_own_block()
     {
         var blocks = new Blocks(10);
-        var drbg = new StripedCtrDrbg(blocks.Take, new FakeTimeProvider(s_start), s_policy, stripes: 4);
+        var drbg = new StripedCtrDrbg(blocks.Take, new FakeTimeProvider(s_start), s_policy, stripes: 4, runInBackground: Inline);
         Assert.Equal(4, drbg.StripeCount);
         var a = new byte[32];
         var b = new byte[32];
@@ -85,17 +85,68 @@ public sealed class StripedCtrDrbgTests
         drbg.Generate(new byte[32], lane: 5); // lane 5 is stripe 1 again: seeded, not due
         Assert.Equal(8, blocks.Remaining);
         Assert.NotEqual(a, b);
-        Assert.Equal([true, true], blocks.Instantiating);
+        Assert.Equal([ReseedNeed.Instantiate, ReseedNeed.Instantiate], blocks.Needs);
     }
 
     [Fact]
     public void Concurrent_requests_on_every_stripe_spend_one_block_per_stripe()
     {
         var blocks = new Blocks(1000);
-        var drbg = new StripedCtrDrbg(blocks.Take, new FakeTimeProvider(s_start), s_policy, stripes: 4);
+        var drbg = new StripedCtrDrbg(blocks.Take, new FakeTimeProvider(s_start), s_policy, stripes: 4, runInBackground: Inline);
         Parallel.For(0, 4000, i => drbg.Generate(new byte[32], lane: i));
         Assert.Equal(4, drbg.Reseeds);
         Assert.Equal(996, blocks.Remaining);
+    }
+
+    [Fact]
+    public void A_due_reseed_is_fetched_off_the_request_path_and_used_by_a_later_request()
+    {
+        var blocks = new Blocks(10);
+        var time = new FakeTimeProvider(s_start);
+        var queued = new List<Action>();
+        var drbg = new StripedCtrDrbg(blocks.Take, time, s_policy, stripes: 1, runInBackground: queued.Add);
+        drbg.Generate(new byte[16]);
+        time.Advance(TimeSpan.FromMilliseconds(250));
+        drbg.Generate(new byte[16]); // due: the fetch is queued, this request is served from the current seed
+        drbg.Generate(new byte[16]); // one fetch at a time
+        Assert.Equal((1, 1, 9), (drbg.Reseeds, queued.Count, blocks.Remaining));
+
+        queued[0]();
+        Assert.Equal(8, blocks.Remaining);
+        drbg.Generate(new byte[16]);
+        Assert.Equal(2, drbg.Reseeds);
+        Assert.Equal([ReseedNeed.Instantiate, ReseedNeed.Due], blocks.Needs);
+    }
+
+    [Fact]
+    public void A_stripe_past_its_hard_bound_takes_its_block_on_the_request_path()
+    {
+        var blocks = new Blocks(10);
+        var time = new FakeTimeProvider(s_start);
+        var drbg = new StripedCtrDrbg(blocks.Take, time, s_policy, stripes: 1, runInBackground: _ => { }); // fetches never run
+        drbg.Generate(new byte[16]);
+        time.Advance(TimeSpan.FromMilliseconds(1001));
+        drbg.Generate(new byte[16]);
+        Assert.Equal(2, drbg.Reseeds);
+        Assert.Equal([ReseedNeed.Instantiate, ReseedNeed.Required], blocks.Needs);
+    }
+
+    [Fact]
+    public void After_a_fetch_finds_no_block_the_next_waits_an_eighth_of_the_interval()
+    {
+        var blocks = new Blocks(1);
+        var time = new FakeTimeProvider(s_start);
+        var drbg = new StripedCtrDrbg(blocks.Take, time, s_policy, stripes: 1, runInBackground: Inline);
+        drbg.Generate(new byte[16]);
+        time.Advance(TimeSpan.FromMilliseconds(250));
+        drbg.Generate(new byte[16]); // fetch: none
+        blocks.Add(1);
+        time.Advance(TimeSpan.FromMilliseconds(31));
+        drbg.Generate(new byte[16]); // 31 ms < 250 / 8: not tried again
+        Assert.Equal(1, drbg.Reseeds);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        drbg.Generate(new byte[16]);
+        Assert.Equal(2, drbg.Reseeds);
     }
 
     [Theory]
@@ -118,7 +169,9 @@ public sealed class StripedCtrDrbgTests
         Assert.Equal((TimeSpan.FromSeconds(1), 4L << 20), (policy.HardInterval, policy.HardBytes));
     }
 
-    /// <summary>Hands out distinct 32-byte blocks, counting what is left and recording whether each take instantiated.</summary>
+    private static void Inline(Action work) => work();
+
+    /// <summary>Hands out distinct 32-byte blocks, counting what is left and recording why each was asked.</summary>
     private sealed class Blocks(int count)
     {
         private readonly Lock _lock = new();
@@ -126,11 +179,11 @@ public sealed class StripedCtrDrbgTests
 
         public int Remaining { get; private set; } = count;
 
-        public List<bool> Instantiating { get; } = [];
+        public List<ReseedNeed> Needs { get; } = [];
 
         public void Add(int more) => Remaining += more;
 
-        public byte[]? Take(bool instantiating)
+        public byte[]? Take(ReseedNeed need)
         {
             lock (_lock)
             {
@@ -140,7 +193,7 @@ public sealed class StripedCtrDrbgTests
                 }
 
                 Remaining--;
-                Instantiating.Add(instantiating);
+                Needs.Add(need);
                 return SHA256.HashData(BitConverter.GetBytes(2000 + _next++));
             }
         }
