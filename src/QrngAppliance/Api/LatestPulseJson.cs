@@ -6,7 +6,7 @@ namespace QrngAppliance.Api;
 /// <summary>
 /// The latest pulse's JSON body, serialized once per pulse rather than once per request: a pulse carries two
 /// signatures (the ML-DSA-65 one is 3,309 bytes), and <c>GET /v1/pulses/latest</c> is polled far more often than a
-/// pulse is made (issue 13's benchmark). The bytes are exactly what <see cref="Results.Json{TValue}"/> would write.
+/// pulse is made (issue 13's benchmark). The bytes are what <c>Results.Json</c> with <see cref="ApiJson.Options"/> writes.
 /// </summary>
 public sealed class LatestPulseJson
 {
