@@ -39,7 +39,9 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
         output.WriteLine($"{load.Ok} responses 200 and {load.Unavailable} 503 in {clock.Elapsed.TotalSeconds:F1} s; {reseeds.Count} reseed rows (bound {bound}, {drbg.StripeCount} stripes)");
         Assert.True(load.Ok >= 100, $"only {load.Ok} anonymous requests answered 200");
         Assert.Equal(0, load.Unavailable);
-        Assert.Equal(drbg.Reseeds, reseeds.Count);
+        // A due reseed's leaf is recorded when it is fetched, before the stripe's next request uses it: at most one
+        // such leaf per stripe is spent but not yet seeded.
+        Assert.InRange(reseeds.Count, drbg.Reseeds, drbg.Reseeds + drbg.StripeCount);
         Assert.InRange(reseeds.Count, 1, bound);
         Assert.All(reseeds, r => Assert.Equal($"drbg-reseed-{Assert.Single(r.LeafIndexes)}", r.RequestId));
     }
