@@ -16,6 +16,7 @@ declare -A tool_of_package=(
   [udev]=udevadm
   [nodejs]=node
   [libbz2-1.0]=/usr/lib/x86_64-linux-gnu/libbz2.so.1.0
+  [wrk]=wrk
 )
 
 missing=()

@@ -67,9 +67,11 @@ public static class ApplianceHost
         IConsumptionLedger ledger = options.LedgerPostgres is { } pg
             ? await PostgresConsumptionLedger.OpenAsync(pg, options.LedgerPostgresSchema, cancellationToken)
             : await SqliteConsumptionLedger.OpenAsync(journal.Path, cancellationToken);
-        var consumption = new AttestedConsumption(pool, chain, journal, ledger, time, TimeSpan.FromSeconds(options.PulsePeriodSeconds));
-        // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way.
-        var drbg = new PooledCtrDrbg(consumption.TakeReseedBlock, time);
+        var consumption = new AttestedConsumption(
+            pool, chain, journal, ledger, time, TimeSpan.FromSeconds(options.PulsePeriodSeconds), options.Entropy.ReserveFor(options.PoolCapacity));
+        // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way: one ledger row
+        // per reseed (per stripe at most every ReseedInterval or ReseedBytes), not per request.
+        var drbg = new StripedCtrDrbg(consumption.TakeReseedBlock, time, options.Entropy.BuildReseedPolicy(), options.Entropy.DrbgStripes);
         var securityProofs = await SqliteSecurityProofStore.OpenAsync(journal.Path, cancellationToken);
         var validators = await SqliteValidatorRegistryStore.OpenAsync(journal.Path, cancellationToken);
         var registryOptions = options.Staking.BuildRegistryOptions();

@@ -6,8 +6,9 @@ namespace QrngAppliance.Entropy.Drbg;
 
 /// <summary>
 /// SP 800-90A CTR_DRBG (AES-256, derivation function) whose entropy input is conditioned pool blocks.
-/// It reseeds from a fresh block before every request when one is available; with the pool empty it keeps
-/// serving only while its last reseed is younger than <see cref="MaxSeedAge"/> and fewer than
+/// A reseed is due once the seed is <see cref="ReseedInterval"/> old or <see cref="ReseedBytes"/> were drawn from it
+/// (both zero by default: before every request); when one is due it takes a fresh block if one is available. Without
+/// one it keeps serving only while its last reseed is younger than <see cref="MaxSeedAge"/> and at most
 /// <see cref="MaxBytesPerSeed"/> bytes were drawn, and otherwise refuses rather than stretch old entropy.
 /// </summary>
 public sealed class PooledCtrDrbg
@@ -19,7 +20,7 @@ public sealed class PooledCtrDrbg
     // Table 3 allows, and throws above it; larger requests are served as consecutive generate calls.
     private const int MaxBytesPerGenerateCall = 1 << 15;
 
-    private readonly Func<byte[]?> _takeBlock;
+    private readonly Func<ReseedNeed, byte[]?> _takeBlock;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly BlockEntropySource _entropy = new();
@@ -29,6 +30,12 @@ public sealed class PooledCtrDrbg
 
     /// <param name="takeBlock">Returns one fresh 32-byte conditioned block, or null when none is available.</param>
     public PooledCtrDrbg(Func<byte[]?> takeBlock, TimeProvider time)
+        : this(_ => takeBlock(), time)
+    {
+    }
+
+    /// <param name="takeBlock">Returns one fresh 32-byte conditioned block, or null when none is available; told why it is asked.</param>
+    public PooledCtrDrbg(Func<ReseedNeed, byte[]?> takeBlock, TimeProvider time)
     {
         _takeBlock = takeBlock;
         _time = time;
@@ -37,6 +44,12 @@ public sealed class PooledCtrDrbg
     public TimeSpan MaxSeedAge { get; init; } = TimeSpan.FromSeconds(60);
 
     public long MaxBytesPerSeed { get; init; } = 1 << 20;
+
+    /// <summary>Seed age from which a reseed is due (the soft bound; <see cref="MaxSeedAge"/> is the hard one).</summary>
+    public TimeSpan ReseedInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Bytes drawn from one seed after which a reseed is due (the soft bound; <see cref="MaxBytesPerSeed"/> is the hard one).</summary>
+    public long ReseedBytes { get; init; }
 
     public long Reseeds { get; private set; }
 
@@ -50,12 +63,16 @@ public sealed class PooledCtrDrbg
 
         lock (_lock)
         {
-            var fresh = _takeBlock();
-            if (fresh is not null)
+            var age = _time.GetUtcNow() - _seededAt;
+            ReseedNeed? need = _drbg is null ? ReseedNeed.Instantiate
+                : age > MaxSeedAge || _bytesSinceSeed + output.Length > MaxBytesPerSeed ? ReseedNeed.Required
+                : age >= ReseedInterval || _bytesSinceSeed + output.Length > ReseedBytes ? ReseedNeed.Due
+                : null;
+            if (need is { } why && _takeBlock(why) is { } fresh)
             {
                 Seed(fresh);
             }
-            else if (_drbg is null || _time.GetUtcNow() - _seededAt > MaxSeedAge || _bytesSinceSeed + output.Length > MaxBytesPerSeed)
+            else if (need is ReseedNeed.Instantiate or ReseedNeed.Required)
             {
                 throw new EntropyUnavailableException("no healthy entropy available to seed the DRBG; retry later");
             }

@@ -75,13 +75,22 @@ public sealed class EntropyPool
     }
 
     /// <summary>Takes the oldest leaf, or null when the pool is empty.</summary>
-    public PoolLeaf? TryTake()
+    public PoolLeaf? TryTake() => TryTakeAbove(0);
+
+    /// <summary>
+    /// Takes the oldest leaf only while more than <paramref name="reserve"/> are pooled, else null: internal consumers
+    /// (DRBG reseeds, the kernel sink) leave the last <paramref name="reserve"/> leaves to attested clients, so a
+    /// flood of anonymous requests can never starve them. Checked under the pool's lock, so the reserve holds under
+    /// any concurrency.
+    /// </summary>
+    public PoolLeaf? TryTakeAbove(int reserve)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(reserve);
         TaskCompletionSource signal;
         PoolLeaf leaf;
         lock (_lock)
         {
-            if (!_leaves.TryDequeue(out leaf!))
+            if (_leaves.Count <= reserve || !_leaves.TryDequeue(out leaf!))
             {
                 return null;
             }

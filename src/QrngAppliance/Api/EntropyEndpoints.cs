@@ -4,14 +4,18 @@ using QrngAppliance.Pipeline;
 
 namespace QrngAppliance.Api;
 
-/// <summary><c>GET /v1/entropy?bytes=N[&amp;encoding=hex|base64]</c>: N bytes from the pool-seeded CTR_DRBG.</summary>
+/// <summary>
+/// <c>GET /v1/entropy?bytes=N[&amp;encoding=hex|base64]</c>: N bytes from the pool-seeded CTR_DRBG stripes (reseeded
+/// per <c>Appliance:Entropy</c>, not per request; README "Entropy"). No prediction resistance here: that is
+/// <c>/v1/entropy/attested</c>, where every request gets fresh leaves.
+/// </summary>
 public static class EntropyEndpoints
 {
     public const int MaxBytes = PooledCtrDrbg.MaxRequestBytes;
 
     public static void MapEntropyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/entropy", (HttpRequest request, PooledCtrDrbg drbg, PulseChain chain, SourceRegistry sources, IPipelineMetrics metrics) =>
+        app.MapGet("/v1/entropy", (HttpRequest request, StripedCtrDrbg drbg, PulseChain chain, SourceRegistry sources, IPipelineMetrics metrics) =>
         {
             var bytesText = request.Query["bytes"].ToString();
             if (string.IsNullOrEmpty(bytesText))
@@ -60,7 +64,9 @@ public static class EntropyEndpoints
 }
 
 /// <summary>
-/// The entropy response: <see cref="Data"/> in <see cref="Encoding"/>; <see cref="PulseSeq"/> is the latest
-/// pulse when the bytes were drawn, whose tree covers the blocks that seeded the DRBG.
+/// The entropy response: <see cref="Data"/> in <see cref="Encoding"/>; <see cref="PulseSeq"/> is the latest pulse when
+/// the bytes were drawn (null before the first). It dates the draw; it does not name the seed: the stripe that served
+/// was reseeded from a pool leaf (ledger row <c>drbg-reseed-&lt;leaf index&gt;</c>) within the hard bound before it,
+/// and a leaf is in the log as soon as it is pooled, so the pulse after that reseed covers it.
 /// </summary>
 public sealed record EntropyResponse(int Bytes, string Encoding, string Data, ulong? PulseSeq);

@@ -15,9 +15,10 @@ public static class PulseEndpoints
 
     public static void MapPulseEndpoints(this IEndpointRouteBuilder app)
     {
+        var latestJson = new LatestPulseJson();
         app.MapGet("/v1/pulses/latest", (PulseChain chain) =>
             chain.Latest is { } pulse
-                ? Results.Json(PulseView.From(pulse), ApiJson.Options)
+                ? Results.Bytes(latestJson.For(pulse), "application/json; charset=utf-8")
                 : ApiError.NotFound("no pulse has been emitted yet"));
 
         app.MapGet("/v1/pulses/{seq}", async (string seq, PulseChain chain, CancellationToken cancellationToken) =>

@@ -38,6 +38,9 @@ public sealed class ApplianceOptions
     /// <summary>Who may scrape <c>/metrics</c>: nobody checked (default), HTTP Basic, or a <c>metrics:read</c> token.</summary>
     public MetricsOptions Metrics { get; set; } = new();
 
+    /// <summary>Anonymous entropy: DRBG stripes, their reseed policy, and the leaves reserved for attested clients.</summary>
+    public EntropyOptions Entropy { get; set; } = new();
+
     /// <summary>Per-address and per-token request limits (429 with Retry-After past them).</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 

@@ -1,3 +1,4 @@
+using QrngAppliance.Entropy.Drbg;
 using System.Text.RegularExpressions;
 using QrngAppliance.Staking;
 
@@ -51,6 +52,7 @@ public static partial class ApplianceOptionsValidator
 
         ValidateMetrics(options.Metrics);
         MiningOptionsValidator.Validate(options.Mining);
+        ValidateEntropy(options.Entropy, options.PoolCapacity);
         var limits = options.RateLimits;
         foreach (var (key, value) in new[]
         {
@@ -163,6 +165,39 @@ public static partial class ApplianceOptionsValidator
         if (metrics.PasswordSha256 is { } hash && (hash.Length != 64 || !hash.All(Uri.IsHexDigit)))
         {
             throw new ConfigurationException($"{p}:PasswordSha256", "must be 64 hex digits (the SHA-256 of the password), not the password");
+        }
+    }
+
+    private static void ValidateEntropy(EntropyOptions entropy, int poolCapacity)
+    {
+        const string p = ApplianceOptions.Section + ":Entropy";
+        if (!(entropy.ReseedIntervalMilliseconds >= 1 && entropy.ReseedIntervalMilliseconds <= 3_600_000))
+        {
+            throw new ConfigurationException($"{p}:ReseedIntervalMilliseconds", $"must be between 1 and 3600000, got {entropy.ReseedIntervalMilliseconds}");
+        }
+
+        if (entropy.HardBoundFactor is < 1 or > 64)
+        {
+            throw new ConfigurationException($"{p}:HardBoundFactor", $"must be between 1 and 64, got {entropy.HardBoundFactor}");
+        }
+
+        // Checked here too (not only in DrbgReseedPolicy) so the message names the key.
+        var maxBytes = DrbgReseedPolicy.MaxRequestsPerSeed / entropy.HardBoundFactor;
+        if (entropy.ReseedBytes < PooledCtrDrbg.MaxRequestBytes || entropy.ReseedBytes > maxBytes)
+        {
+            throw new ConfigurationException(
+                $"{p}:ReseedBytes",
+                $"must be between {PooledCtrDrbg.MaxRequestBytes} (one request) and {maxBytes} (2^48 SP 800-90A requests over HardBoundFactor), got {entropy.ReseedBytes}");
+        }
+
+        if (entropy.DrbgStripes is < 0 or > 256)
+        {
+            throw new ConfigurationException($"{p}:DrbgStripes", $"must be 0 (one per processor) or between 1 and 256, got {entropy.DrbgStripes}");
+        }
+
+        if (entropy.AttestedReserveLeaves is { } reserve && (reserve < 0 || reserve >= poolCapacity))
+        {
+            throw new ConfigurationException($"{p}:AttestedReserveLeaves", $"must be between 0 and PoolCapacity - 1 ({poolCapacity - 1}), got {reserve}");
         }
     }
 

@@ -1,4 +1,5 @@
 using QrngAppliance.Proofs.Leaves;
+using QrngAppliance.Entropy.Drbg;
 using QrngAppliance.Entropy.Pool;
 using QrngAppliance.Storage;
 using QrngAppliance.Storage.Consumption;
@@ -23,8 +24,14 @@ public sealed class AttestedConsumption
     private readonly TimeProvider _time;
     private readonly TimeSpan _pulseWait;
 
-    public AttestedConsumption(AttestedPool pool, PulseChain chain, IApplianceJournal journal, IConsumptionLedger ledger, TimeProvider time, TimeSpan pulsePeriod)
+    /// <param name="internalReserve">
+    /// Leaves internal consumers (DRBG reseeds, the kernel sink) must leave in the pool: attested consumption has
+    /// priority, so those last leaves only ever go to <see cref="ConsumeAsync"/>.
+    /// </param>
+    public AttestedConsumption(AttestedPool pool, PulseChain chain, IApplianceJournal journal, IConsumptionLedger ledger, TimeProvider time, TimeSpan pulsePeriod, int internalReserve = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(internalReserve);
+        InternalReserve = internalReserve;
         _pool = pool;
         _chain = chain;
         _journal = journal;
@@ -36,20 +43,28 @@ public sealed class AttestedConsumption
 
     public IConsumptionLedger Ledger { get; }
 
+    public int InternalReserve { get; }
+
     /// <summary>
     /// The DRBG's entropy input: one leaf, recorded as spent by <c>drbg-reseed-&lt;leaf index&gt;</c> before its
-    /// block is returned; null when the pool is empty. Synchronous because the DRBG calls it under its lock.
+    /// block is returned; null when the pool holds no more than <see cref="InternalReserve"/> leaves. Only the block
+    /// that instantiates a DRBG stripe (<see cref="ReseedNeed.Instantiate"/>, once per stripe per process) may come
+    /// from the reserve, so anonymous entropy is served as soon as the pool holds a leaf, and anonymous load can take
+    /// at most one reserved leaf per stripe, ever. Synchronous: the DRBG calls it under its lock or in the background.
     /// </summary>
-    public byte[]? TakeReseedBlock() => TakeInternalLeaf(ConsumptionKind.DrbgReseed, "drbg-reseed")?.Block.Data;
+    public byte[]? TakeReseedBlock(ReseedNeed need) =>
+        TakeInternalLeaf(ConsumptionKind.DrbgReseed, "drbg-reseed", need == ReseedNeed.Instantiate ? 0 : InternalReserve)?.Block.Data;
 
     /// <summary>
     /// One leaf for an internal consumer (the DRBG, the kernel sink), recorded as spent by
     /// <c>&lt;prefix&gt;-&lt;leaf index&gt;</c> before it is returned, so no leaf ever serves two purposes; null when
-    /// the pool is empty or the ledger cannot record it.
+    /// the pool holds no more than <see cref="InternalReserve"/> leaves or the ledger cannot record it.
     /// </summary>
-    public PoolLeaf? TakeInternalLeaf(ConsumptionKind kind, string prefix)
+    public PoolLeaf? TakeInternalLeaf(ConsumptionKind kind, string prefix) => TakeInternalLeaf(kind, prefix, InternalReserve);
+
+    private PoolLeaf? TakeInternalLeaf(ConsumptionKind kind, string prefix, int reserve)
     {
-        while (_pool.Pool.TryTake() is { } leaf)
+        while (_pool.Pool.TryTakeAbove(reserve) is { } leaf)
         {
             var record = new ConsumptionRecord(kind, $"{prefix}-{leaf.Index}", ConsumptionRecord.LeafBytes, [leaf.Index], _time.GetUtcNow());
             try

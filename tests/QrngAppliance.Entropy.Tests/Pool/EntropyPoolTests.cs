@@ -26,6 +26,25 @@ public sealed class EntropyPoolTests
     }
 
     [Fact]
+    public void TryTakeAbove_takes_only_while_more_than_the_reserve_is_pooled()
+    {
+        var pool = new EntropyPool(8);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(pool.TryAdd(Leaf(i)));
+        }
+
+        Assert.Equal(0, pool.TryTakeAbove(2)!.Index);
+        Assert.Equal(1, pool.TryTakeAbove(2)!.Index);
+        Assert.Null(pool.TryTakeAbove(2)); // the last two stay for whoever may take below the reserve
+        Assert.Equal(2, pool.Depth);
+        Assert.Equal(2, pool.TryTake(1)![0].Index);
+        Assert.Equal(3, pool.TryTake()!.Index);
+        Assert.Equal(4, pool.TotalTaken);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.TryTakeAbove(-1));
+    }
+
+    [Fact]
     public void TryAdd_refuses_a_leaf_when_the_pool_is_full_and_accepts_it_after_a_take()
     {
         var pool = new EntropyPool(2);

@@ -1,0 +1,48 @@
+namespace QrngAppliance.Entropy.Drbg;
+
+/// <summary>
+/// Several independent <see cref="PooledCtrDrbg"/> stripes, each with its own lock and seed, so concurrent requests on
+/// different cores never wait for each other. A request uses the stripe of the core it runs on. Every stripe reseeds
+/// on its own from one fresh block per <see cref="DrbgReseedPolicy"/> (fetched off the request path, see
+/// <see cref="PrefetchingBlockSource"/>) and is seeded lazily on first use, so an unused stripe spends no leaf.
+/// </summary>
+public sealed class StripedCtrDrbg
+{
+    private readonly PooledCtrDrbg[] _stripes;
+
+    /// <param name="takeBlock">Returns one fresh 32-byte conditioned block, or null when none is available; told why it is asked.</param>
+    /// <param name="stripes">How many stripes; 0 for one per processor.</param>
+    /// <param name="runInBackground">Runs a due reseed's fetch off the request path (default: the thread pool; tests run it inline).</param>
+    public StripedCtrDrbg(Func<ReseedNeed, byte[]?> takeBlock, TimeProvider time, DrbgReseedPolicy policy, int stripes = 0, Action<Action>? runInBackground = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(stripes);
+        Policy = policy;
+        runInBackground ??= work => ThreadPool.UnsafeQueueUserWorkItem(static w => w(), work, preferLocal: false);
+        _stripes = [.. Enumerable.Range(0, stripes == 0 ? Environment.ProcessorCount : stripes).Select(_ =>
+        {
+            var source = new PrefetchingBlockSource(takeBlock, time, policy.Interval / 8, runInBackground);
+            return new PooledCtrDrbg(source.Take, time)
+            {
+                ReseedInterval = policy.Interval,
+                ReseedBytes = policy.Bytes,
+                MaxSeedAge = policy.HardInterval,
+                MaxBytesPerSeed = policy.HardBytes,
+            };
+        })];
+    }
+
+    public DrbgReseedPolicy Policy { get; }
+
+    public int StripeCount => _stripes.Length;
+
+    /// <summary>Reseeds (instantiations included) over all stripes.</summary>
+    public long Reseeds => _stripes.Sum(s => s.Reseeds);
+
+    /// <summary>Fills <paramref name="output"/> (at most <see cref="PooledCtrDrbg.MaxRequestBytes"/>) from the current core's stripe.</summary>
+    public void Generate(Span<byte> output) => Generate(output, Thread.GetCurrentProcessorId());
+
+    /// <summary>Fills <paramref name="output"/> from the stripe <paramref name="lane"/> maps to (tests pick stripes with it).</summary>
+    public void Generate(Span<byte> output, int lane) => _stripes[(int)((uint)lane % (uint)_stripes.Length)].Generate(output);
+}
