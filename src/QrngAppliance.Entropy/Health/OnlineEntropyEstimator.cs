@@ -17,7 +17,8 @@ namespace QrngAppliance.Entropy.Health;
 /// the fraction of samples equal to the sample d before, taking the best lag in hindsight. No causal lag
 /// predictor (NIST's adaptive winner included) scores more over the window, so the bound is conservative.</item>
 /// </list>
-/// The estimate is −log2 of the larger bound, at most the sample width. The window slides by whole blocks: each
+/// The estimate is −log2 of the larger bound, at most the sample width, taken over the whole window and over its
+/// most recent <see cref="RecentSamples"/> samples (the lower wins). The window slides by whole blocks: each
 /// block's histogram and lag hits are kept and subtracted when the block leaves, so a block costs one pass over
 /// its samples plus O(256 + lags). Not thread-safe: one per source.
 /// </remarks>
@@ -25,6 +26,12 @@ public sealed class OnlineEntropyEstimator
 {
     /// <summary>Samples the window holds when full (8-bit: 128 blocks of 512; binary: 64 of 1024).</summary>
     public const int DefaultWindowSamples = 65536;
+
+    /// <summary>
+    /// The recent part of the window that is also estimated on its own, so a fault is not diluted by the 48k older
+    /// healthy samples: the estimate is the lower of the two.
+    /// </summary>
+    public const int RecentSamples = 16384;
 
     /// <summary>Lags the predictor tries; 32 fills one 256-bit vector of byte compares.</summary>
     public const int MaxLag = 32;
@@ -35,14 +42,13 @@ public sealed class OnlineEntropyEstimator
     private readonly int[][] _blockCounts;
     private readonly int[][] _blockLagHits;
     private readonly int[][] _blockLagTrials;
-    private readonly long[] _counts = new long[256];
-    private readonly long[] _lagHits = new long[MaxLag];
-    private readonly long[] _lagTrials = new long[MaxLag];
+    private readonly Totals _window = new();
+    private readonly Totals _recent = new();
+    private readonly int _recentBlocks;
     private readonly int[] _scratchCounts = new int[4 * 256];
     private readonly byte[] _buffer; // MaxLag samples of history, then the block being filled
     private int _fill;
-    private int _oldest;
-    private int _blocksInWindow;
+    private long _blocksSeen;
     private long _samplesSeen;
 
     public OnlineEntropyEstimator(int sampleBits, int blockSize, int windowSamples = DefaultWindowSamples)
@@ -59,6 +65,7 @@ public sealed class OnlineEntropyEstimator
         BlockSize = blockSize;
         WindowSamples = windowSamples;
         var blocks = windowSamples / blockSize;
+        _recentBlocks = Math.Clamp(RecentSamples / blockSize, 1, blocks);
         _blockCounts = new int[blocks][];
         _blockLagHits = new int[blocks][];
         _blockLagTrials = new int[blocks][];
@@ -83,15 +90,15 @@ public sealed class OnlineEntropyEstimator
     public int SamplesToBlockEnd => BlockSize - _fill;
 
     /// <summary>Samples the last estimate was computed over (0 before the first block).</summary>
-    public long EstimatedOver { get; private set; }
+    public long EstimatedOver => Math.Min(_samplesSeen, WindowSamples);
 
     /// <summary>min(MCV, lag) lower bound in bits per sample after the last completed block; the sample width before one.</summary>
     public double Estimate { get; private set; }
 
-    /// <summary>The most-common-value part of <see cref="Estimate"/>.</summary>
+    /// <summary>The most-common-value part of <see cref="Estimate"/> (the lower of window and recent part).</summary>
     public double MostCommonValueEstimate { get; private set; }
 
-    /// <summary>The lag-predictor part of <see cref="Estimate"/>.</summary>
+    /// <summary>The lag-predictor part of <see cref="Estimate"/> (the lower of window and recent part).</summary>
     public double LagPredictorEstimate { get; private set; }
 
     /// <summary>
@@ -115,69 +122,77 @@ public sealed class OnlineEntropyEstimator
 
     private void CompleteBlock()
     {
-        int slot;
-        if (_blocksInWindow < _blockCounts.Length)
+        // Block k lives in slot k mod blocks; the slot's previous occupant leaves the window, and the block
+        // _recentBlocks back leaves the recent part.
+        var blocks = _blockCounts.Length;
+        var slot = (int)(_blocksSeen % blocks);
+        if (_blocksSeen >= blocks)
         {
-            slot = _blocksInWindow++;
+            Accumulate(_window, slot, -1);
         }
-        else
+
+        if (_blocksSeen >= _recentBlocks)
         {
-            slot = _oldest;
-            Accumulate(slot, -1);
-            _oldest = (_oldest + 1) % _blockCounts.Length;
+            Accumulate(_recent, (int)((_blocksSeen - _recentBlocks) % blocks), -1);
         }
 
         Histogram(_buffer.AsSpan(MaxLag, BlockSize), _blockCounts[slot]);
         // Before the first MaxLag samples of the stream there is no history: those predictions are not made.
         LagHits(_buffer, (int)Math.Min(_samplesSeen, MaxLag), _blockLagHits[slot], _blockLagTrials[slot]);
-        Accumulate(slot, +1);
+        Accumulate(_window, slot, +1);
+        Accumulate(_recent, slot, +1);
+        _blocksSeen++;
         _samplesSeen += BlockSize;
         _buffer.AsSpan(BlockSize, MaxLag).CopyTo(_buffer); // the block's tail is the next block's history
-        Evaluate();
+
+        var (mcv, lag) = Evaluate(_window);
+        var (recentMcv, recentLag) = Evaluate(_recent);
+        MostCommonValueEstimate = Math.Min(mcv, recentMcv);
+        LagPredictorEstimate = Math.Min(lag, recentLag);
+        Estimate = Math.Min(MostCommonValueEstimate, LagPredictorEstimate);
     }
 
-    /// <summary>Adds (sign +1) or removes (−1) one block's statistics from the window's.</summary>
-    private void Accumulate(int slot, int sign)
+    /// <summary>Adds (sign +1) or removes (−1) one block's statistics.</summary>
+    private void Accumulate(Totals totals, int slot, int sign)
     {
         var counts = _blockCounts[slot];
         for (var v = 0; v < 256; v++)
         {
-            _counts[v] += sign * counts[v];
+            totals.Counts[v] += sign * counts[v];
         }
 
         var hits = _blockLagHits[slot];
         var trials = _blockLagTrials[slot];
         for (var d = 0; d < MaxLag; d++)
         {
-            _lagHits[d] += sign * hits[d];
-            _lagTrials[d] += sign * trials[d];
+            totals.LagHits[d] += sign * hits[d];
+            totals.LagTrials[d] += sign * trials[d];
         }
+
+        totals.Samples += sign * BlockSize;
     }
 
-    private void Evaluate()
+    /// <summary>−log2 of the MCV and best-lag upper bounds, each at least 2^−bits (the estimate never exceeds the width).</summary>
+    private (double Mcv, double Lag) Evaluate(Totals totals)
     {
-        var n = (double)Math.Min(_samplesSeen, WindowSamples);
-        EstimatedOver = (long)n;
         long max = 0;
-        foreach (var c in _counts)
+        foreach (var c in totals.Counts)
         {
             max = Math.Max(max, c);
         }
 
         var floorP = Math.Pow(2, -SampleBits);
-        MostCommonValueEstimate = -Math.Log2(Math.Max(floorP, UpperBound(max, n)));
-
+        var mcv = -Math.Log2(Math.Max(floorP, UpperBound(max, totals.Samples)));
         var bestLag = 0.0;
         for (var d = 0; d < MaxLag; d++)
         {
-            if (_lagTrials[d] > 1)
+            if (totals.LagTrials[d] > 1)
             {
-                bestLag = Math.Max(bestLag, UpperBound(_lagHits[d], _lagTrials[d]));
+                bestLag = Math.Max(bestLag, UpperBound(totals.LagHits[d], totals.LagTrials[d]));
             }
         }
 
-        LagPredictorEstimate = -Math.Log2(Math.Max(floorP, bestLag));
-        Estimate = Math.Min(MostCommonValueEstimate, LagPredictorEstimate);
+        return (mcv, -Math.Log2(Math.Max(floorP, bestLag)));
     }
 
     /// <summary>p̂ + z·√(p̂(1−p̂)/(n−1)), capped at 1; for no hits, 1 − 0.01^(1/n) as in §6.3.7 step 4.</summary>
@@ -190,6 +205,18 @@ public sealed class OnlineEntropyEstimator
 
         var p = hits / n;
         return Math.Min(1, p + (Z * Math.Sqrt(p * (1 - p) / (n - 1))));
+    }
+
+    /// <summary>Value counts and lag hits summed over a run of blocks.</summary>
+    private sealed class Totals
+    {
+        public long[] Counts { get; } = new long[256];
+
+        public long[] LagHits { get; } = new long[MaxLag];
+
+        public long[] LagTrials { get; } = new long[MaxLag];
+
+        public long Samples { get; set; }
     }
 
     /// <summary>Counts of each value; four interleaved tables so repeated values do not serialise on one counter.</summary>
