@@ -11,9 +11,10 @@ namespace QrngAppliance.Entropy.Health;
 /// With an estimate floor, an <see cref="OnlineEntropyEstimator"/> (§4.5) also watches every sample, in blocks of W.
 /// A full window is then held until the block in which it ended has been estimated: at or above the floor it is
 /// released with credit min(H, estimate); below, the held windows are discarded and the source quarantined as for
-/// an RCT or APT alarm (the estimator is not reset, so it keeps judging the device's latest samples). The floor is
-/// applied from <see cref="MinimumJudgedSamples"/> on, because over fewer samples the confidence bound of ideal data
-/// is itself below a typical floor; before that, windows are released at the (then lower) bound.
+/// an RCT or APT alarm. Every startup test (after any alarm) restarts the estimator and waits for it: the source
+/// becomes healthy once <see cref="MinimumJudgedSamples"/> fresh samples are estimated at or above the floor. Over
+/// fewer, the bound of ideal data is itself below a 7-bit claim; from there on ideal bytes are credited the full
+/// claim, and no sample from before the alarm (a stuck run, a biased stretch) can dilute or drag the estimate.
 /// </remarks>
 /// <remarks>
 /// Startup (§4.3): the continuous tests run over <see cref="StartupSamples"/> consecutive samples before any
@@ -25,7 +26,7 @@ public sealed class SourceHealthMonitor
     public const int DefaultStartupSamples = 1024;
 
     /// <summary>Samples in the estimator's window before its floor is applied (ideal 8-bit data then estimates ≥ 7.2 bits).</summary>
-    public const int MinimumJudgedSamples = 16384;
+    public const int MinimumJudgedSamples = OnlineEntropyEstimator.RecentSamples;
 
     private readonly RepetitionCountTest _rct;
     private readonly AdaptiveProportionTest _apt;
@@ -119,7 +120,9 @@ public sealed class SourceHealthMonitor
         while (!samples.IsEmpty)
         {
             // The longest run of samples in which nothing but the tests' own state changes.
-            var length = Math.Min(samples.Length, State == SourceState.Healthy ? _window.Length - _windowFill : _startupRemaining);
+            // (A startup test that counted down and waits for the estimator takes samples up to the next block end.)
+            var length = Math.Min(samples.Length, State == SourceState.Healthy ? _window.Length - _windowFill
+                : _startupRemaining > 0 ? _startupRemaining : int.MaxValue);
             if (_estimator is not null)
             {
                 length = Math.Min(length, _estimator.SamplesToBlockEnd);
@@ -132,7 +135,6 @@ public sealed class SourceHealthMonitor
             {
                 // Both tests restart with the startup test, so whichever ran past the earlier alarm does not matter.
                 var at = rctAt < 0 ? aptAt : aptAt < 0 ? rctAt : Math.Min(rctAt, aptAt);
-                _estimator?.Add(part[..(at + 1)]);
                 Fail(result, at == rctAt ? HealthTestKind.Rct : HealthTestKind.Apt, _sampleIndex + at);
                 _sampleIndex += at + 1;
                 samples = samples[(at + 1)..];
@@ -157,11 +159,9 @@ public sealed class SourceHealthMonitor
                     }
                 }
             }
-            else if ((_startupRemaining -= length) == 0)
+            else if (_startupRemaining > 0 && (_startupRemaining -= length) == 0 && EstimatorAdmits())
             {
-                State = SourceState.Healthy;
-                _windowFill = 0;
-                _apt.Reset(); // align APT windows with release windows
+                BecomeHealthy();
             }
 
             _sampleIndex += length;
@@ -175,11 +175,29 @@ public sealed class SourceHealthMonitor
         return result;
     }
 
-    /// <summary>After an estimated block: quarantine below the floor, otherwise release the held windows at min(H, estimate).</summary>
+    /// <summary>
+    /// After an estimated block. Healthy: quarantine below the floor, otherwise release the held windows at
+    /// min(H, estimate). In startup: finish it if it counted down and the estimate admits the source.
+    /// </summary>
     private void Judge(HealthScanResult result)
     {
         var estimator = _estimator!;
-        if (estimator.EstimatedOver >= MinimumJudgedSamples && estimator.Estimate < EstimateFloor)
+        var judged = estimator.EstimatedOver >= MinimumJudgedSamples;
+        if (State != SourceState.Healthy)
+        {
+            if (judged && estimator.Estimate < EstimateFloor)
+            {
+                Fail(result, HealthTestKind.Estimate, _sampleIndex - 1);
+            }
+            else if (_startupRemaining == 0 && EstimatorAdmits())
+            {
+                BecomeHealthy();
+            }
+
+            return;
+        }
+
+        if (estimator.Estimate < EstimateFloor)
         {
             Fail(result, HealthTestKind.Estimate, _sampleIndex - 1);
             return;
@@ -192,6 +210,17 @@ public sealed class SourceHealthMonitor
         }
 
         _held.Clear();
+    }
+
+    /// <summary>Without an estimator, always; with one, once it judged enough samples since the startup began at or above the floor.</summary>
+    private bool EstimatorAdmits() =>
+        _estimator is not { } e || (e.EstimatedOver >= MinimumJudgedSamples && e.Estimate >= EstimateFloor);
+
+    private void BecomeHealthy()
+    {
+        State = SourceState.Healthy;
+        _windowFill = 0;
+        _apt.Reset(); // align APT windows with release windows
     }
 
     /// <summary>
@@ -228,6 +257,7 @@ public sealed class SourceHealthMonitor
         _startupRemaining = StartupSamples;
         _windowFill = 0;
         _held.Clear();
+        _estimator?.Reset();
         _rct.Reset();
         _apt.Reset();
     }

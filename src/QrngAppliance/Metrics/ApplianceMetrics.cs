@@ -46,8 +46,8 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
             "Raw bytes read from each entropy source, before health tests.");
         _healthFailures = Meter.CreateCounter<long>("qrng_source_health_failures_total", "{failure}",
             "Health-test alarms per source and test (rct, apt, estimate): one per quarantine episode, not per failing sample.");
-        _minEntropyEstimate = Meter.CreateGauge<double>("qrng_source_min_entropy_estimate_bits", "bit",
-            "Online lower-bound min-entropy estimate per sample (99 % bounds of most-common-value and lag predictor over the last 65,536 samples); windows are credited min(claimed H, this).");
+        _minEntropyEstimate = Meter.CreateGauge<double>("qrng_source_min_entropy_estimate", "{bit}",
+            "Online lower-bound min-entropy estimate, in bits per sample (99 % bounds of the most common value and a lag predictor over the last 65,536 samples since the last startup test); windows are credited min(claimed H, this).");
         Meter.CreateObservableGauge("qrng_source_state", ObserveSourceStates, null,
             "Current state of each source: 1 for the state it is in, 0 for the others.");
         Meter.CreateObservableGauge("qrng_source_degraded", ObserveSourceDegraded, null,

@@ -9,7 +9,7 @@ public sealed class OnlineEntropyEstimatorTests
     {
         var data = FaultySamples.Biased(3 * 65536, 0.6, seed: 1);
         var estimator = Feed(data, 512);
-        var expected = Math.Min(Mcv(data[^65536..]), Mcv(data[^16384..]));
+        var expected = Math.Min(Mcv(data[^65536..]), Mcv(data[^OnlineEntropyEstimator.RecentSamples..]));
         Assert.Equal(expected, estimator.MostCommonValueEstimate, 12);
         Assert.Equal(65536, estimator.EstimatedOver);
 
@@ -25,7 +25,7 @@ public sealed class OnlineEntropyEstimatorTests
     {
         var data = FaultySamples.Correlated(2 * 65536 + 512, 0.05, seed: 2);
         var estimator = Feed(data, 512);
-        Assert.Equal(Math.Min(Lag(data, 65536), Lag(data, 16384)), estimator.LagPredictorEstimate, 12);
+        Assert.Equal(Math.Min(Lag(data, 65536), Lag(data, OnlineEntropyEstimator.RecentSamples)), estimator.LagPredictorEstimate, 12);
         Assert.Equal(Math.Min(estimator.MostCommonValueEstimate, estimator.LagPredictorEstimate), estimator.Estimate);
     }
 
@@ -68,6 +68,22 @@ public sealed class OnlineEntropyEstimatorTests
     public void The_window_slides_the_fault_out_again()
     {
         var estimator = Feed([.. FaultySamples.Biased(65536, 0.75, seed: 6), .. FaultySamples.Uniform(65536, seed: 7)], 512);
+        Assert.True(estimator.Estimate > 7, $"estimate {estimator.Estimate}");
+    }
+
+    [Fact]
+    public void Reset_forgets_every_sample()
+    {
+        var estimator = Feed(FaultySamples.Biased(65536, 0.75, seed: 8), 512);
+        estimator.Reset();
+        Assert.Equal(0, estimator.EstimatedOver);
+        var uniform = FaultySamples.Uniform(OnlineEntropyEstimator.RecentSamples, seed: 9);
+        for (var at = 0; at < uniform.Length; at += 512)
+        {
+            estimator.Add(uniform.AsSpan(at, 512));
+        }
+
+        Assert.Equal(OnlineEntropyEstimator.RecentSamples, estimator.EstimatedOver);
         Assert.True(estimator.Estimate > 7, $"estimate {estimator.Estimate}");
     }
 

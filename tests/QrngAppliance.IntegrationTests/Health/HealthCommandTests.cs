@@ -65,7 +65,7 @@ public sealed class HealthCommandTests : IDisposable
         Assert.True(code == ExitCodes.Success, error + output);
         var estimator = JsonDocument.Parse(output).RootElement.GetProperty("estimator");
         Assert.InRange(estimator.GetProperty("final").GetDouble(), 7.0, 8.0);
-        // Judged from 16,384 samples on; before that the bound of ideal data may be below 7 (credited at the bound).
+        // Judged from 32,768 samples on; before that the bound of ideal data may be below 7 (credited at the bound).
         Assert.InRange(estimator.GetProperty("lowest").GetDouble(), 7.0, 8.0);
         Assert.Empty(estimator.GetProperty("alarms_[index,estimate]").EnumerateArray());
     }
