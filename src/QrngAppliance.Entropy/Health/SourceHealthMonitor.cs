@@ -87,6 +87,9 @@ public sealed class SourceHealthMonitor
     /// <summary>The online lower-bound estimate in bits per sample after the last block; null when off or before one block.</summary>
     public double? Estimate => _estimator is { EstimatedOver: > 0 } e ? e.Estimate : null;
 
+    /// <summary>Samples <see cref="Estimate"/> covers (since the last startup test began, at most the window); 0 when off.</summary>
+    public long EstimatedSamples => _estimator?.EstimatedOver ?? 0;
+
     /// <summary>Estimator alarms that quarantined the source (one per episode).</summary>
     public long EstimateFailures { get; private set; }
 

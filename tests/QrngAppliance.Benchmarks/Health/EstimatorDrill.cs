@@ -51,7 +51,7 @@ public static class EstimatorDrill
                     lowestCredit = Math.Min(lowestCredit, w.CreditPerSample);
                 }
 
-                if (done > SourceHealthMonitor.MinimumJudgedSamples && monitor.Estimate is { } e)
+                if (monitor.EstimatedSamples >= SourceHealthMonitor.MinimumJudgedSamples && monitor.Estimate is { } e)
                 {
                     lowestEstimate = Math.Min(lowestEstimate, e);
                 }
@@ -63,25 +63,29 @@ public static class EstimatorDrill
         output.WriteLine(Inv($"ideal samples: {samples:N0} (hwsim FaultedByteGenerator, fault none), H = {H}, floor = {Floor}"));
         output.WriteLine(Inv($"alarms: rct {failures.GetValueOrDefault(HealthTestKind.Rct)}, apt {failures.GetValueOrDefault(HealthTestKind.Apt)}, estimate {failures.GetValueOrDefault(HealthTestKind.Estimate)}"));
         output.WriteLine(Inv($"expected rct/apt false alarms at alpha = 2^-20 per test: rct ~ {samples * Math.Pow(2, -24):F0} (P[run of 4] = 2^-24 per sample for uniform bytes), apt ~ {samples / 512.0 * AptTail():E2}"));
-        output.WriteLine(Inv($"windows released {released:N0}, credited below H {belowClaim:N0} (lowest credit {lowestCredit:F4}); lowest estimate after {SourceHealthMonitor.MinimumJudgedSamples} samples {lowestEstimate:F4}"));
+        output.WriteLine(Inv($"windows released {released:N0}, credited below H {belowClaim:N0} (lowest credit {lowestCredit:F4}); lowest judged estimate (over {SourceHealthMonitor.MinimumJudgedSamples}+ samples, read after each 4 KiB) {lowestEstimate:F4}"));
         output.WriteLine(Inv($"wall {seconds:F1} s, cpu {cpuSeconds:F1} s (generation included), load {File.ReadAllText("/proc/loadavg").Trim()}"));
     }
 
     public static void Detection(TextWriter output)
     {
         string[] faults = ["bias:0.6", "bias:0.75", "correlation:0.05", "stuck", "bias:0.9", "correlation:0.5", "garbage:64"];
-        output.WriteLine(Inv($"fault              first alarm          samples to credit < H   samples to quarantine   at {DeviceBytesPerSecond:N0} B/s   fault windows released (max credit)"));
+        output.WriteLine(Inv($"samples from the fault's first sample; seconds at {DeviceBytesPerSecond:N0} B/s (hwsim TrueRNG v3 default)"));
+        output.WriteLine("fault              | monitor: first alarm, samples (s)   | credit < H, samples (s) | fault-only windows released (max credit) | estimator alone: < H, < floor");
         foreach (var text in faults)
         {
             var fault = SimulatedFault.Parse(text);
             var monitor = new SourceHealthMonitor(8, H, estimateFloor: Floor);
             var generator = new FaultedByteGenerator();
             var buffer = new byte[Chunk];
+            var alone = new OnlineEntropyEstimator(8, 512); // the estimator without RCT/APT resets
+            long? aloneBelowH = null, aloneBelowFloor = null;
             // A full healthy window first, so the estimate starts where a long-running source's is.
             for (var i = 0; i < 4 * OnlineEntropyEstimator.DefaultWindowSamples / Chunk; i++)
             {
                 generator.Fill(SimulatedFault.None, buffer);
                 monitor.Process(buffer);
+                FeedAlone(alone, buffer);
             }
 
             var faultStart = generator.Position;
@@ -96,9 +100,21 @@ public static class EstimatorDrill
                 var end = generator.Position - faultStart;
                 foreach (var w in result.Released)
                 {
-                    faultWindows++;
-                    maxCredit = Math.Max(maxCredit, w.CreditPerSample);
                     creditDrop ??= w.CreditPerSample < H ? end : null;
+                    // Released now, so it ended within this read or the block before: all fault past 5 KiB in.
+                    if (end - Chunk - 1024 >= 0)
+                    {
+                        faultWindows++;
+                        maxCredit = Math.Max(maxCredit, w.CreditPerSample);
+                    }
+                }
+
+                for (var at = 0; at < Chunk; at += 512)
+                {
+                    alone.Add(buffer.AsSpan(at, 512));
+                    var sampleEnd = end - Chunk + at + 512;
+                    aloneBelowH ??= alone.Estimate < H ? sampleEnd : null;
+                    aloneBelowFloor ??= alone.Estimate < Floor ? sampleEnd : null;
                 }
 
                 if (quarantine is null && result.Failures.Count > 0)
@@ -114,12 +130,20 @@ public static class EstimatorDrill
                 }
             }
 
-            output.WriteLine(Inv($"{text,-18} {firstAlarm,-20} {Show(creditDrop),-23} {Show(quarantine),-23} {Seconds(creditDrop)} / {Seconds(quarantine)}   {faultWindows} ({(faultWindows == 0 ? "-" : maxCredit.ToString("F3", CultureInfo.InvariantCulture))})"));
+            output.WriteLine(Inv($"{text,-18} | {firstAlarm,-8} {Show(quarantine),10} ({Seconds(quarantine)}) | {Show(creditDrop),8} ({Seconds(creditDrop)}) | {faultWindows,6} ({(faultWindows == 0 ? "-" : maxCredit.ToString("F3", CultureInfo.InvariantCulture))}) | {Show(aloneBelowH)} ({Seconds(aloneBelowH)}), {Show(aloneBelowFloor)} ({Seconds(aloneBelowFloor)})"));
         }
 
-        output.WriteLine("samples are counted from the fault's first sample; credit < H is the first released window credited below the claim");
-        output.WriteLine("(at sample granularity of 4,096: the drill feeds reads of that size). Windows released after the fault started may");
-        output.WriteLine("hold healthy samples from before it; every one is counted.");
+        output.WriteLine("monitor: as a source worker runs it (reads of 4,096, so samples are at that granularity); credit < H: the first");
+        output.WriteLine("released window credited below the claim; fault-only windows: released windows holding only fault samples.");
+        output.WriteLine("estimator alone: the same samples into an estimator that RCT/APT alarms do not restart, at block granularity (512).");
+    }
+
+    private static void FeedAlone(OnlineEntropyEstimator estimator, byte[] buffer)
+    {
+        for (var at = 0; at < buffer.Length; at += 512)
+        {
+            estimator.Add(buffer.AsSpan(at, 512));
+        }
     }
 
     private static string Show(long? samples) => samples is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "never";
