@@ -110,6 +110,7 @@ public class FirmwareProfileLoaderTests
     public void The_estimate_floor_defaults_to_three_quarters_of_h_and_a_set_one_is_kept()
     {
         JsonObject profile = GoodProfile();
+        profile.Remove("min_entropy_floor");
         Assert.True(FirmwareProfileLoader.TryParse(FileName, Encoding.UTF8.GetBytes(profile.ToJsonString()), out var byDefault, out _));
         Assert.Equal(0.75 * byDefault!.MinEntropyPerSample, byDefault.MinEntropyFloor);
 
