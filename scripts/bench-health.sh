@@ -23,7 +23,8 @@ echo "machine: $(nproc) cores; data: $mib MiB from /dev/urandom"
 timed() { # label command... ; prints wall and cpu seconds and MB/s over $bytes
   local label=$1; shift
   /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >"$work/out" 2>&1 || true
-  read -r wall user sys <"$work/time"
+  # /usr/bin/time puts "Command exited with non-zero status" first when the tool reports failures (exit 1).
+  read -r wall user sys < <(tail -n 1 "$work/time")
   awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v b="$bytes" -v load="$(load)" \
     'BEGIN { c = u + s; printf "%-28s wall %6.2f s  cpu %6.2f s  %8.1f MB/s (wall)  %8.1f MB/s per cpu-s  load %s\n", l, w, c, b / w / 1e6, b / c / 1e6, load }'
 }
