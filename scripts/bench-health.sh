@@ -38,7 +38,7 @@ tail -n 2 "$work/out" | sed 's/^/  /'
 
 echo "BenchmarkDotNet, same file (first 16 MiB), load $(load):"
 QRNG_BENCH_DATA="$work/data.bin" dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- \
-  --filter '*HealthThroughput*' --job short --artifacts "$work/bdn" >"$work/bdn.out" 2>&1 || { tail -40 "$work/bdn.out"; exit 1; }
+  --filter '*HealthThroughput*' --job short --inProcess --artifacts "$work/bdn" >"$work/bdn.out" 2>&1 || { tail -40 "$work/bdn.out"; exit 1; }
 # Each operation is one sample (byte): Mean is ns per byte, MB/s = 1000 / Mean.
 grep -E "^\| *(RctApt|Monitor)" "$work/bdn.out" | awk -F'|' '{
   name = $2; mean = $3; gsub(/ /, "", name); gsub(/^ +| +$/, "", mean); split(mean, m, " ");
