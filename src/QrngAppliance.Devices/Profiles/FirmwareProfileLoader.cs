@@ -193,7 +193,9 @@ public static partial class FirmwareProfileLoader
             }
 
             double? floor = Number(root, "min_entropy_floor", "", required: false);
-            if (floor is { } floorValue && h is { } claimed && !(floorValue > 0 && floorValue <= claimed))
+            // Judged against H only when H itself is valid: a broken H is one error, not two.
+            if (floor is { } floorValue && h is { } claimed && claimed > 0 && claimed <= (sampleBits ?? 8)
+                && !(floorValue > 0 && floorValue <= claimed))
             {
                 Error("min_entropy_floor", "must be in (0, min_entropy_per_sample]");
             }
