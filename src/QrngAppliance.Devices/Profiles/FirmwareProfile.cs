@@ -28,4 +28,16 @@ public sealed record FirmwareProfile(
 {
     /// <summary>How the noise circuit is wired to its ADC; set exactly when the transport is <c>adc</c>.</summary>
     public AdcSettings? Adc { get; init; }
+
+    /// <summary>The floor when the profile does not set one: three quarters of the claimed H.</summary>
+    public const double DefaultFloorFraction = 0.75;
+
+    /// <summary>The profile's <c>min_entropy_floor</c>, when it sets one (validated in (0, H]).</summary>
+    public double? MinEntropyFloorOverride { get; init; }
+
+    /// <summary>
+    /// Below this online estimate (bits per sample) the source is quarantined; between it and H, windows are credited
+    /// at the estimate.
+    /// </summary>
+    public double MinEntropyFloor => MinEntropyFloorOverride ?? DefaultFloorFraction * MinEntropyPerSample;
 }

@@ -28,7 +28,7 @@ public static partial class FirmwareProfileLoader
     private static readonly string[] s_topLevel =
     [
         "$schema", "model", "transport", "usb", "serial", "sample_bits", "min_entropy_per_sample",
-        "expected_rate_bytes_per_second", "known_firmware_hashes", "notes", "adc",
+        "min_entropy_floor", "expected_rate_bytes_per_second", "known_firmware_hashes", "notes", "adc",
     ];
 
     /// <summary>
@@ -204,6 +204,14 @@ public static partial class FirmwareProfileLoader
                 Error("min_entropy_per_sample", "must be in (0, sample_bits]");
             }
 
+            double? floor = Number(root, "min_entropy_floor", "", required: false);
+            // Judged against H only when H itself is valid: a broken H is one error, not two.
+            if (floor is { } floorValue && h is { } claimed && claimed > 0 && claimed <= (sampleBits ?? 8)
+                && !(floorValue > 0 && floorValue <= claimed))
+            {
+                Error("min_entropy_floor", "must be in (0, min_entropy_per_sample]");
+            }
+
             ExpectedRate? rate = null;
             if (Object(root, "expected_rate_bytes_per_second", required: true) is { } rateElement)
             {
@@ -218,7 +226,11 @@ public static partial class FirmwareProfileLoader
                 return null;
             }
 
-            return new FirmwareProfile(model!, transport!, usb, serial, sampleBits!.Value, h!.Value, rate!, hashes!, notes!, file) { Adc = adc };
+            return new FirmwareProfile(model!, transport!, usb, serial, sampleBits!.Value, h!.Value, rate!, hashes!, notes!, file)
+            {
+                Adc = adc,
+                MinEntropyFloorOverride = floor,
+            };
         }
 
         private UsbIdentity? Usb(JsonElement usb)
@@ -443,9 +455,9 @@ public static partial class FirmwareProfileLoader
             return number;
         }
 
-        private double? Number(JsonElement obj, string name, string parent)
+        private double? Number(JsonElement obj, string name, string parent, bool required = true)
         {
-            if (Child(obj, name, parent, required: true) is not { } value)
+            if (Child(obj, name, parent, required) is not { } value)
             {
                 return null;
             }

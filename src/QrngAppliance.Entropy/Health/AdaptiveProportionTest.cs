@@ -44,6 +44,47 @@ public sealed class AdaptiveProportionTest
         return alarm;
     }
 
+    /// <summary>
+    /// Feeds samples up to and including the first alarm; returns its offset, or −1 when all were fed without one.
+    /// Same result as <see cref="Add"/> per sample; counts A in each window's remainder with a vectorised count.
+    /// </summary>
+    public int Scan(ReadOnlySpan<byte> samples)
+    {
+        var i = 0;
+        while (i < samples.Length)
+        {
+            if (_position == 0)
+            {
+                _first = samples[i++];
+                _count = 1;
+                _position = 1;
+                continue;
+            }
+
+            var part = samples.Slice(i, Math.Min(samples.Length - i, Window - _position));
+            var hits = part.Count(_first);
+            // No alarm in this part unless the count crosses the cutoff here (an alarm fires once per window).
+            if (_count >= Cutoff || _count + hits < Cutoff)
+            {
+                _count += hits;
+                _position = (_position + part.Length) % Window;
+                i += part.Length;
+                continue;
+            }
+
+            for (var j = 0; ; j++)
+            {
+                if (part[j] == _first && ++_count == Cutoff)
+                {
+                    _position = (_position + j + 1) % Window;
+                    return i + j;
+                }
+            }
+        }
+
+        return -1;
+    }
+
     public void Reset()
     {
         _position = 0;

@@ -27,6 +27,29 @@ public sealed class RepetitionCountTest(int cutoff)
         return _run == Cutoff;
     }
 
+    /// <summary>
+    /// Feeds samples up to and including the first that makes a run reach the cutoff; returns its offset, or −1 when
+    /// all were fed without an alarm. Same result as <see cref="Add"/> per sample, without a call per sample.
+    /// </summary>
+    public int Scan(ReadOnlySpan<byte> samples)
+    {
+        int last = _last, run = _run, cutoff = Cutoff;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            int sample = samples[i];
+            run = sample == last ? run + 1 : 1;
+            last = sample;
+            if (run == cutoff)
+            {
+                (_last, _run) = (last, run);
+                return i;
+            }
+        }
+
+        (_last, _run) = (last, run);
+        return -1;
+    }
+
     public void Reset()
     {
         _last = -1;

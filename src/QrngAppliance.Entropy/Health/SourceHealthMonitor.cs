@@ -8,6 +8,15 @@ namespace QrngAppliance.Entropy.Health;
 /// discarded, the source is quarantined, and it re-enters only after a fresh startup test.
 /// </summary>
 /// <remarks>
+/// With an estimate floor, an <see cref="OnlineEntropyEstimator"/> (§4.5) also watches every sample, in blocks of W.
+/// A full window is then held until the block in which it ended has been estimated: at or above the floor it is
+/// released with credit min(H, estimate); below, the held windows are discarded and the source quarantined as for
+/// an RCT or APT alarm. Every startup test (after any alarm) restarts the estimator and waits for it: the source
+/// becomes healthy once <see cref="MinimumJudgedSamples"/> fresh samples are estimated at or above the floor. Over
+/// fewer, the bound of ideal data is itself below a 7-bit claim; from there on ideal bytes are credited the full
+/// claim, and no sample from before the alarm (a stuck run, a biased stretch) can dilute or drag the estimate.
+/// </remarks>
+/// <remarks>
 /// Startup (§4.3): the continuous tests run over <see cref="StartupSamples"/> consecutive samples before any
 /// output; those samples are discarded rather than released, which §4.3 permits and keeps the rule simple:
 /// nothing tested under startup reaches the pool. Not thread-safe: one reader per source.
@@ -16,14 +25,24 @@ public sealed class SourceHealthMonitor
 {
     public const int DefaultStartupSamples = 1024;
 
+    /// <summary>Samples in the estimator's window before its floor is applied (ideal 8-bit data then estimates ≥ 7.2 bits).</summary>
+    public const int MinimumJudgedSamples = OnlineEntropyEstimator.RecentSamples;
+
     private readonly RepetitionCountTest _rct;
     private readonly AdaptiveProportionTest _apt;
     private readonly byte[] _window;
+    private readonly OnlineEntropyEstimator? _estimator;
+    private readonly List<byte[]> _held = [];
     private int _windowFill;
     private int _startupRemaining;
     private long _sampleIndex;
 
-    public SourceHealthMonitor(int sampleBits, double minEntropyPerSample, int startupSamples = DefaultStartupSamples, ulong firstWindowId = 0)
+    /// <param name="estimateFloor">
+    /// Enables the online estimator: below this many bits per sample the source is quarantined. Null: RCT and APT only,
+    /// every window credited at <paramref name="minEntropyPerSample"/>.
+    /// </param>
+    public SourceHealthMonitor(int sampleBits, double minEntropyPerSample, int startupSamples = DefaultStartupSamples, ulong firstWindowId = 0,
+        double? estimateFloor = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleBits, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(sampleBits, 8);
@@ -33,6 +52,18 @@ public sealed class SourceHealthMonitor
         _rct = new RepetitionCountTest(HealthTestCutoffs.RepetitionCount(minEntropyPerSample));
         _apt = new AdaptiveProportionTest(w, HealthTestCutoffs.AdaptiveProportion(w, minEntropyPerSample));
         _window = new byte[w];
+        ClaimedMinEntropyPerSample = minEntropyPerSample;
+        if (estimateFloor is { } floor)
+        {
+            if (!(floor > 0 && floor <= minEntropyPerSample))
+            {
+                throw new ArgumentOutOfRangeException(nameof(estimateFloor), floor, $"the estimate floor must be in (0, {minEntropyPerSample}] bits per sample");
+            }
+
+            EstimateFloor = floor;
+            _estimator = new OnlineEntropyEstimator(sampleBits, w);
+        }
+
         StartupSamples = startupSamples;
         NextWindowId = firstWindowId;
         BeginStartup(SourceState.Starting);
@@ -47,6 +78,20 @@ public sealed class SourceHealthMonitor
     public int AptCutoff => _apt.Cutoff;
 
     public int Window => _window.Length;
+
+    public double ClaimedMinEntropyPerSample { get; }
+
+    /// <summary>Quarantine below this online estimate; null when the estimator is off.</summary>
+    public double? EstimateFloor { get; }
+
+    /// <summary>The online lower-bound estimate in bits per sample after the last block; null when off or before one block.</summary>
+    public double? Estimate => _estimator is { EstimatedOver: > 0 } e ? e.Estimate : null;
+
+    /// <summary>Samples <see cref="Estimate"/> covers (since the last startup test began, at most the window); 0 when off.</summary>
+    public long EstimatedSamples => _estimator?.EstimatedOver ?? 0;
+
+    /// <summary>Estimator alarms that quarantined the source (one per episode).</summary>
+    public long EstimateFailures { get; private set; }
 
     /// <summary>Starting, Healthy or Quarantined (Disconnected is the reader's business).</summary>
     public SourceState State { get; private set; }
@@ -75,55 +120,138 @@ public sealed class SourceHealthMonitor
         }
 
         var result = new HealthScanResult();
-        foreach (var raw in samples)
+        while (!samples.IsEmpty)
         {
-            var index = _sampleIndex++;
-            var rctAlarm = _rct.Add(raw);
-            var aptAlarm = _apt.Add(raw);
-            if (rctAlarm || aptAlarm)
+            // The longest run of samples in which nothing but the tests' own state changes.
+            // (A startup test that counted down and waits for the estimator takes samples up to the next block end.)
+            var length = Math.Min(samples.Length, State == SourceState.Healthy ? _window.Length - _windowFill
+                : _startupRemaining > 0 ? _startupRemaining : int.MaxValue);
+            if (_estimator is not null)
             {
-                // One alarm per episode: a stuck device re-trips the RCT every C samples of each fresh startup,
-                // and counting those would report tens of thousands of "failures" for one fault (issue 12).
-                if (State != SourceState.Quarantined)
+                length = Math.Min(length, _estimator.SamplesToBlockEnd);
+            }
+
+            var part = samples[..length];
+            var rctAt = _rct.Scan(part);
+            var aptAt = _apt.Scan(part);
+            if (rctAt >= 0 || aptAt >= 0)
+            {
+                // Both tests restart with the startup test, so whichever ran past the earlier alarm does not matter.
+                var at = rctAt < 0 ? aptAt : aptAt < 0 ? rctAt : Math.Min(rctAt, aptAt);
+                Fail(result, at == rctAt ? HealthTestKind.Rct : HealthTestKind.Apt, _sampleIndex + at);
+                _sampleIndex += at + 1;
+                samples = samples[(at + 1)..];
+                continue;
+            }
+
+            var blockDone = _estimator?.Add(part) ?? false;
+            if (State == SourceState.Healthy)
+            {
+                part.CopyTo(_window.AsSpan(_windowFill));
+                _windowFill += length;
+                if (_windowFill == _window.Length)
                 {
-                    var kind = rctAlarm ? HealthTestKind.Rct : HealthTestKind.Apt;
-                    if (kind == HealthTestKind.Rct)
+                    _windowFill = 0;
+                    if (_estimator is null)
                     {
-                        RctFailures++;
+                        result.Add(new ReleasedWindow(NextWindowId++, _window.ToArray(), ClaimedMinEntropyPerSample));
                     }
                     else
                     {
-                        AptFailures++;
+                        _held.Add(_window.ToArray());
                     }
-
-                    result.Add(new HealthFailure(kind, index, State != SourceState.Healthy));
                 }
-
-                BeginStartup(SourceState.Quarantined); // drops the window in progress
-                continue;
+            }
+            else if (_startupRemaining > 0 && (_startupRemaining -= length) == 0 && EstimatorAdmits())
+            {
+                BecomeHealthy();
             }
 
-            if (State != SourceState.Healthy)
+            _sampleIndex += length;
+            samples = samples[length..];
+            if (blockDone)
             {
-                if (--_startupRemaining == 0)
-                {
-                    State = SourceState.Healthy;
-                    _windowFill = 0;
-                    _apt.Reset(); // align APT windows with release windows
-                }
-
-                continue;
-            }
-
-            _window[_windowFill++] = raw;
-            if (_windowFill == _window.Length)
-            {
-                result.Add(new ReleasedWindow(NextWindowId++, _window.ToArray()));
-                _windowFill = 0;
+                Judge(result);
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// After an estimated block. Healthy: quarantine below the floor, otherwise release the held windows at
+    /// min(H, estimate). In startup: finish it if it counted down and the estimate admits the source.
+    /// </summary>
+    private void Judge(HealthScanResult result)
+    {
+        var estimator = _estimator!;
+        var judged = estimator.EstimatedOver >= MinimumJudgedSamples;
+        if (State != SourceState.Healthy)
+        {
+            if (judged && estimator.Estimate < EstimateFloor)
+            {
+                Fail(result, HealthTestKind.Estimate, _sampleIndex - 1);
+            }
+            else if (_startupRemaining == 0 && EstimatorAdmits())
+            {
+                BecomeHealthy();
+            }
+
+            return;
+        }
+
+        if (estimator.Estimate < EstimateFloor)
+        {
+            Fail(result, HealthTestKind.Estimate, _sampleIndex - 1);
+            return;
+        }
+
+        var credit = Math.Min(ClaimedMinEntropyPerSample, estimator.Estimate);
+        foreach (var window in _held)
+        {
+            result.Add(new ReleasedWindow(NextWindowId++, window, credit));
+        }
+
+        _held.Clear();
+    }
+
+    /// <summary>Without an estimator, always; with one, once it judged enough samples since the startup began at or above the floor.</summary>
+    private bool EstimatorAdmits() =>
+        _estimator is not { } e || (e.EstimatedOver >= MinimumJudgedSamples && e.Estimate >= EstimateFloor);
+
+    private void BecomeHealthy()
+    {
+        State = SourceState.Healthy;
+        _windowFill = 0;
+        _apt.Reset(); // align APT windows with release windows
+    }
+
+    /// <summary>
+    /// One alarm per episode: a stuck device re-trips the RCT every C samples of each fresh startup, and counting
+    /// those would report tens of thousands of "failures" for one fault (issue 12). Drops the window in progress and
+    /// every held window.
+    /// </summary>
+    private void Fail(HealthScanResult result, HealthTestKind kind, long index)
+    {
+        if (State != SourceState.Quarantined)
+        {
+            switch (kind)
+            {
+                case HealthTestKind.Rct:
+                    RctFailures++;
+                    break;
+                case HealthTestKind.Apt:
+                    AptFailures++;
+                    break;
+                default:
+                    EstimateFailures++;
+                    break;
+            }
+
+            result.Add(new HealthFailure(kind, index, State != SourceState.Healthy));
+        }
+
+        BeginStartup(SourceState.Quarantined);
     }
 
     private void BeginStartup(SourceState state)
@@ -131,6 +259,8 @@ public sealed class SourceHealthMonitor
         State = state;
         _startupRemaining = StartupSamples;
         _windowFill = 0;
+        _held.Clear();
+        _estimator?.Reset();
         _rct.Reset();
         _apt.Reset();
     }

@@ -30,7 +30,17 @@ public sealed record ReadinessView(string Status, IReadOnlyList<SourceView> Sour
 /// <param name="MeasuredBytesPerSecond">The rate over the last full window (Appliance:Health:RateWindowSeconds), null before one.</param>
 public sealed record SourceView(string Id, string Model, string Transport, string Path, string State, bool Degraded, double? MeasuredBytesPerSecond, long BytesRead, long RctFailures, long AptFailures, long WindowsReleased, long WindowsDropped, string? LastError)
 {
+    /// <summary>The online lower-bound min-entropy estimate, bits per sample, rounded to 3 decimals; null before one.</summary>
+    public double? MinEntropyEstimate { get; init; }
+
+    /// <summary>Online-estimator alarms (estimate below the profile's floor), one per quarantine episode.</summary>
+    public long EstimateFailures { get; init; }
+
     public static SourceView From(SourceStatus s) =>
         new(s.Id, s.Model, s.Transport, s.Path, SourceStatus.StateName(s.State), s.Degraded, s.MeasuredBytesPerSecond is { } rate ? Math.Round(rate) : null,
-            s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.WindowsDropped, s.State == SourceState.Healthy ? null : s.LastError);
+            s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.WindowsDropped, s.State == SourceState.Healthy ? null : s.LastError)
+        {
+            MinEntropyEstimate = s.MinEntropyEstimate is { } h ? Math.Round(h, 3) : null,
+            EstimateFailures = s.EstimateFailures,
+        };
 }

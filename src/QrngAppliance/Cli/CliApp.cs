@@ -16,6 +16,7 @@ public static class CliApp
         new TokenCommand(),
         new DevicesCommand(),
         new SelftestCommand(),
+        new HealthCommand(),
         new ReadCommand(),
     ];
 

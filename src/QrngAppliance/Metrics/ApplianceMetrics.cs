@@ -27,6 +27,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
 
     private readonly Counter<long> _bytesRead;
     private readonly Counter<long> _healthFailures;
+    private readonly Gauge<double> _minEntropyEstimate;
     private readonly Counter<long> _leavesAppended;
     private readonly Counter<long> _windowsDropped;
     private readonly Counter<long> _pulses;
@@ -47,7 +48,9 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         _bytesRead = Meter.CreateCounter<long>("qrng_source_read_bytes_total", "By",
             "Raw bytes read from each entropy source, before health tests.");
         _healthFailures = Meter.CreateCounter<long>("qrng_source_health_failures_total", "{failure}",
-            "SP 800-90B health-test alarms per source and test (rct, apt): one per quarantine episode, not per failing sample.");
+            "Health-test alarms per source and test (rct, apt, estimate): one per quarantine episode, not per failing sample.");
+        _minEntropyEstimate = Meter.CreateGauge<double>("qrng_source_min_entropy_estimate", "{bit}",
+            "Online lower-bound min-entropy estimate, in bits per sample (99 % bounds of the most common value and a lag predictor over the last 65,536 samples since the last startup test); windows are credited min(claimed H, this).");
         Meter.CreateObservableGauge("qrng_source_state", ObserveSourceStates, null,
             "Current state of each source: 1 for the state it is in, 0 for the others.");
         Meter.CreateObservableGauge("qrng_source_degraded", ObserveSourceDegraded, null,
@@ -85,6 +88,10 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     /// <summary>Counts one alarm of health test <paramref name="test"/> (<c>rct</c> or <c>apt</c>) on <paramref name="source"/>.</summary>
     public void RecordHealthFailure(string source, string test) =>
         _healthFailures.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("test", test));
+
+    /// <summary>Sets <paramref name="source"/>'s online min-entropy estimate, bits per sample.</summary>
+    public void RecordMinEntropyEstimate(string source, double bitsPerSample) =>
+        _minEntropyEstimate.Record(bitsPerSample, new KeyValuePair<string, object?>("source", source));
 
     /// <summary>Counts <paramref name="count"/> leaves appended to the pool's Merkle log.</summary>
     public void RecordLeavesAppended(long count) => _leavesAppended.Add(count);

@@ -89,6 +89,7 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             // Pulses carry this hash, so a verifier sees which profile (rates, cutoffs, firmware list) was in force.
             ProfileSha256 = file is not null && File.Exists(file) ? System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)) : null,
             ExpectedRate = profile.ExpectedRate,
+            MinEntropyFloor = profile.MinEntropyFloor,
         };
     }
 

@@ -10,6 +10,9 @@ public interface IPipelineMetrics
 
     void RecordHealthFailure(string source, string test);
 
+    /// <summary>The source's online lower-bound min-entropy estimate, in bits per sample, after an estimated block.</summary>
+    void RecordMinEntropyEstimate(string source, double bitsPerSample);
+
     void RecordLeavesAppended(long count);
 
     /// <summary>A window that passed every health test was not pooled, for <paramref name="reason"/> (e.g. <c>pool_full</c>).</summary>

@@ -19,4 +19,7 @@ public sealed record SourceDefinition(
 
     /// <summary>The profile's healthy throughput; null skips the rate check (no profile rate known).</summary>
     public ExpectedRate? ExpectedRate { get; init; }
+
+    /// <summary>Quarantine below this online min-entropy estimate (the profile's floor); null runs RCT and APT only.</summary>
+    public double? MinEntropyFloor { get; init; }
 }

@@ -9,6 +9,8 @@ public sealed class SourceStatus(string id, string model, string transport, stri
     private long _bytesRead;
     private long _rctFailures;
     private long _aptFailures;
+    private long _estimateFailures;
+    private double _minEntropyEstimate = double.NaN;
     private long _windowsReleased;
     private long _windowsDropped;
     private int _state = (int)SourceState.Disconnected;
@@ -49,6 +51,16 @@ public sealed class SourceStatus(string id, string model, string transport, stri
 
     public long AptFailures => Interlocked.Read(ref _aptFailures);
 
+    /// <summary>Online-estimator alarms (the estimate fell below the profile's floor), one per quarantine episode.</summary>
+    public long EstimateFailures => Interlocked.Read(ref _estimateFailures);
+
+    /// <summary>The online lower-bound min-entropy estimate, bits per sample; null before the first estimated block.</summary>
+    public double? MinEntropyEstimate
+    {
+        get => Volatile.Read(ref _minEntropyEstimate) is var h && double.IsNaN(h) ? null : h;
+        set => Volatile.Write(ref _minEntropyEstimate, value ?? double.NaN);
+    }
+
     public long WindowsReleased => Interlocked.Read(ref _windowsReleased);
 
     /// <summary>Released windows that were not pooled because the pool was full.</summary>
@@ -62,6 +74,8 @@ public sealed class SourceStatus(string id, string model, string transport, stri
     public void AddRctFailure() => Interlocked.Increment(ref _rctFailures);
 
     public void AddAptFailure() => Interlocked.Increment(ref _aptFailures);
+
+    public void AddEstimateFailure() => Interlocked.Increment(ref _estimateFailures);
 
     public void AddWindowReleased() => Interlocked.Increment(ref _windowsReleased);
 

@@ -69,7 +69,8 @@ public sealed partial class SourceWorker(
 
     private async Task RunSourceAsync(EntropySource source, Sha256Conditioner conditioner, byte[] buffer, CancellationToken stoppingToken)
     {
-        var monitor = new SourceHealthMonitor(definition.SampleBits, definition.MinEntropyPerSample, firstWindowId: pool.NextWindowId(definition.Id));
+        var monitor = new SourceHealthMonitor(definition.SampleBits, definition.MinEntropyPerSample, firstWindowId: pool.NextWindowId(definition.Id),
+            estimateFloor: definition.MinEntropyFloor);
         status.State = monitor.State;
         status.LastError = null;
         LogOpened(definition.Id, definition.Path, monitor.RctCutoff, monitor.AptCutoff, monitor.Window);
@@ -98,11 +99,18 @@ public sealed partial class SourceWorker(
                     RecordFailure(failure);
                 }
 
+                if (monitor.Estimate is { } estimate && estimate != status.MinEntropyEstimate)
+                {
+                    status.MinEntropyEstimate = estimate;
+                    metrics.RecordMinEntropyEstimate(definition.Id, estimate);
+                }
+
                 foreach (var window in result.Released)
                 {
                     status.AddWindowReleased();
                     OnWindowReleased?.Invoke(definition.Id, window);
-                    var blocks = conditioner.Absorb(window.Samples, window.Id);
+                    // The credit is min(claimed H, online estimate): a weaker device takes more samples per block.
+                    var blocks = conditioner.Absorb(window.Samples, window.Id, window.CreditPerSample);
                     if (await pool.AppendAsync(blocks, stoppingToken) < blocks.Count)
                     {
                         // The pool is full and nobody consumes: drop the tested window and keep reading, so the
@@ -192,19 +200,27 @@ public sealed partial class SourceWorker(
 
     private void RecordFailure(HealthFailure failure)
     {
-        var test = failure.Test == HealthTestKind.Rct ? "rct" : "apt";
-        if (failure.Test == HealthTestKind.Rct)
+        var test = failure.Test.ToString().ToLowerInvariant();
+        switch (failure.Test)
         {
-            status.AddRctFailure();
-        }
-        else
-        {
-            status.AddAptFailure();
+            case HealthTestKind.Rct:
+                status.AddRctFailure();
+                break;
+            case HealthTestKind.Apt:
+                status.AddAptFailure();
+                break;
+            default:
+                status.AddEstimateFailure();
+                break;
         }
 
-        status.LastError = $"{test} failure at sample {failure.SampleIndex}";
+        status.LastError = failure.Test == HealthTestKind.Estimate
+            ? Inv($"estimate failure at sample {failure.SampleIndex}: min-entropy estimate {status.MinEntropyEstimate:0.###} bits/sample below the floor {definition.MinEntropyFloor:0.###}")
+            : $"{test} failure at sample {failure.SampleIndex}";
         metrics.RecordHealthFailure(definition.Id, test);
     }
+
+    private static string Inv(FormattableString text) => FormattableString.Invariant(text);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "source {Source}: opened {Path} (RCT cutoff {Rct}, APT cutoff {Apt} in W={Window}); startup test running")]
     private partial void LogOpened(string source, string path, int rct, int apt, int window);

@@ -92,6 +92,33 @@ public class FirmwareProfileLoaderTests
         Assert.StartsWith($"{FileName}: {expectedField} ", error.ToString());
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("7.5")] // above the profile's H = 7
+    public void An_estimate_floor_outside_zero_to_h_is_an_error(string floor)
+    {
+        JsonObject profile = GoodProfile();
+        profile["min_entropy_floor"] = JsonNode.Parse(floor);
+
+        FirmwareProfileError error = Assert.Single(ParseErrors(profile));
+
+        Assert.Equal("truerng-v3.json: min_entropy_floor must be in (0, min_entropy_per_sample]", error.ToString());
+    }
+
+    [Fact]
+    public void The_estimate_floor_defaults_to_three_quarters_of_h_and_a_set_one_is_kept()
+    {
+        JsonObject profile = GoodProfile();
+        profile.Remove("min_entropy_floor");
+        Assert.True(FirmwareProfileLoader.TryParse(FileName, Encoding.UTF8.GetBytes(profile.ToJsonString()), out var byDefault, out _));
+        Assert.Equal(0.75 * byDefault!.MinEntropyPerSample, byDefault.MinEntropyFloor);
+
+        profile["min_entropy_floor"] = 6.5;
+        Assert.True(FirmwareProfileLoader.TryParse(FileName, Encoding.UTF8.GetBytes(profile.ToJsonString()), out var set, out _));
+        Assert.Equal(6.5, set!.MinEntropyFloor);
+    }
+
     [Fact]
     public void H_above_a_narrow_sample_width_is_reported_in_the_documented_words()
     {
