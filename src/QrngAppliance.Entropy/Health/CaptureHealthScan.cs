@@ -41,7 +41,7 @@ public sealed class CaptureHealthScan
     /// <summary>Every RCT and APT alarm, in sample order (at one index, the RCT first).</summary>
     public IReadOnlyList<CaptureAlarm> Alarms { get; private set; } = [];
 
-    /// <summary>Each time the estimate went below the floor (judged from <see cref="SourceHealthMonitor.MinimumJudgedSamples"/> on).</summary>
+    /// <summary>Each time the estimate went below the floor (judged from <see cref="SourceHealthMonitor.JudgedSamplesFor"/> samples on, as a live source is).</summary>
     public IReadOnlyList<EstimateAlarm> EstimateAlarms { get; private set; } = [];
 
     /// <summary>The estimate after the last full block (over the last <see cref="OnlineEntropyEstimator.WindowSamples"/> samples); null for fewer samples than a block.</summary>
@@ -117,7 +117,7 @@ public sealed class CaptureHealthScan
             BlocksEstimated++;
             var h = estimator.Estimate;
             BlocksCreditedBelowClaim += h < MinEntropyPerSample ? 1 : 0;
-            if (estimator.EstimatedOver < SourceHealthMonitor.MinimumJudgedSamples)
+            if (estimator.EstimatedOver < SourceHealthMonitor.JudgedSamplesFor(SampleBits, MinEntropyPerSample, block))
             {
                 continue;
             }

@@ -12,7 +12,7 @@ namespace QrngAppliance.Entropy.Health;
 /// A full window is then held until the block in which it ended has been estimated: at or above the floor it is
 /// released with credit min(H, estimate); below, the held windows are discarded and the source quarantined as for
 /// an RCT or APT alarm. Every startup test (after any alarm) restarts the estimator and waits for it: the source
-/// becomes healthy once <see cref="MinimumJudgedSamples"/> fresh samples are estimated at or above the floor. Over
+/// becomes healthy once <see cref="JudgedSamples"/> fresh samples are estimated at or above the floor. Over
 /// fewer, the bound of ideal data is itself below a 7-bit claim; from there on ideal bytes are credited the full
 /// claim, and no sample from before the alarm (a stuck run, a biased stretch) can dilute or drag the estimate.
 /// </remarks>
@@ -25,8 +25,33 @@ public sealed class SourceHealthMonitor
 {
     public const int DefaultStartupSamples = 1024;
 
-    /// <summary>Samples in the estimator's window before its floor is applied (ideal 8-bit data then estimates ≥ 7.2 bits).</summary>
+    /// <summary>Samples in the estimator's window before the floor is applied to a near-full-entropy claim (ideal 8-bit
+    /// data then estimates ≥ 7.2 bits); lower claims are judged sooner (<see cref="JudgedSamplesFor"/>).</summary>
     public const int MinimumJudgedSamples = OnlineEntropyEstimator.RecentSamples;
+
+    /// <summary>
+    /// Fresh samples the estimator needs before its floor applies to a claim of <paramref name="claimedH"/> bits on
+    /// <paramref name="sampleBits"/>-bit samples. A claim well below the sample width is cleared by ideal data's bound
+    /// within a block or a few: the most common symbol of ideal data runs about 3.5 σ above 2^-bits and the 99 % bound
+    /// adds 2.6 σ, so n ≈ (6.1 σ₁ / margin)² with a quarter bit of margin over the claim. Anything that needs more than
+    /// 4,096 samples gets the whole recent window, as a 7-bit claim on bytes must. Without this, a 200 B/s TPM or an
+    /// ADS1115 at 860 SPS would sit in startup for minutes although a block already proves its 2- or 4-bit claim.
+    /// </summary>
+    public static int JudgedSamplesFor(int sampleBits, double claimedH, int block)
+    {
+        var p = Math.Pow(2, -sampleBits);
+        var target = Math.Pow(2, -(claimedH + 0.25));
+        if (target <= p)
+        {
+            return Math.Max(block, MinimumJudgedSamples);
+        }
+
+        var n = 6.1 * 6.1 * p * (1 - p) / ((target - p) * (target - p));
+        return n > 4096 ? Math.Max(block, MinimumJudgedSamples) : (int)Math.Max(block, Math.Ceiling(n / block) * block);
+    }
+
+    /// <summary>Fresh samples estimated before the floor applies and a startup test may end (<see cref="JudgedSamplesFor"/>).</summary>
+    public int JudgedSamples { get; }
 
     private readonly RepetitionCountTest _rct;
     private readonly AdaptiveProportionTest _apt;
@@ -62,6 +87,7 @@ public sealed class SourceHealthMonitor
 
             EstimateFloor = floor;
             _estimator = new OnlineEntropyEstimator(sampleBits, w);
+            JudgedSamples = JudgedSamplesFor(sampleBits, minEntropyPerSample, w);
         }
 
         StartupSamples = startupSamples;
@@ -185,7 +211,7 @@ public sealed class SourceHealthMonitor
     private void Judge(HealthScanResult result)
     {
         var estimator = _estimator!;
-        var judged = estimator.EstimatedOver >= MinimumJudgedSamples;
+        var judged = estimator.EstimatedOver >= JudgedSamples;
         if (State != SourceState.Healthy)
         {
             if (judged && estimator.Estimate < EstimateFloor)
@@ -217,7 +243,7 @@ public sealed class SourceHealthMonitor
 
     /// <summary>Without an estimator, always; with one, once it judged enough samples since the startup began at or above the floor.</summary>
     private bool EstimatorAdmits() =>
-        _estimator is not { } e || (e.EstimatedOver >= MinimumJudgedSamples && e.Estimate >= EstimateFloor);
+        _estimator is not { } e || (e.EstimatedOver >= JudgedSamples && e.Estimate >= EstimateFloor);
 
     private void BecomeHealthy()
     {

@@ -131,7 +131,7 @@ public sealed class HealthCommand : ICliCommand
         output.WriteLine(Inv($"estimate: {final:F6} bits/sample over the last {Math.Min(scan.Samples, OnlineEntropyEstimator.DefaultWindowSamples)} samples (most common value {scan.FinalMostCommonValueEstimate:F6}, lag predictor {scan.FinalLagPredictorEstimate:F6})"));
         output.WriteLine(scan.LowestEstimate is { } low
             ? Inv($"estimate: lowest {low.Estimate:F6} at sample {low.Index}; floor {scan.EstimateFloor}; {scan.BlocksCreditedBelowClaim} of {scan.BlocksEstimated} block(s) credited below H")
-            : Inv($"estimate: fewer than {SourceHealthMonitor.MinimumJudgedSamples} samples, the floor {scan.EstimateFloor} was not applied"));
+            : Inv($"estimate: fewer than {SourceHealthMonitor.JudgedSamplesFor(scan.SampleBits, scan.MinEntropyPerSample, HealthTestCutoffs.AdaptiveProportionWindow(scan.SampleBits))} samples, the floor {scan.EstimateFloor} was not applied"));
         foreach (var alarm in scan.EstimateAlarms)
         {
             output.WriteLine(Inv($"{alarm.Index} estimate {alarm.Estimate:F6} < {scan.EstimateFloor}"));

@@ -34,6 +34,27 @@ public sealed class EstimatingMonitorTests
         Assert.InRange(monitor.Estimate!.Value, H, 8);
     }
 
+    [Theory]
+    [InlineData(8, 7.0, 32768)]
+    [InlineData(8, 4.0, 512)]
+    [InlineData(8, 2.0, 512)]
+    [InlineData(4, 2.0, 512)]
+    public void Low_claims_are_judged_within_a_block_and_near_full_claims_over_the_whole_recent_window(int bits, double h, int expected) =>
+        Assert.Equal(expected, SourceHealthMonitor.JudgedSamplesFor(bits, h, W));
+
+    [Fact]
+    public void A_low_claim_source_on_ideal_data_is_healthy_after_its_startup_test_at_the_full_claim()
+    {
+        // An ADS1115-like 4-bit claim on bytes: judged after one block, so startup ends with the 1,024-sample test.
+        var input = FaultySamples.Uniform(SourceHealthMonitor.DefaultStartupSamples + (20 * W), seed: 12);
+        var monitor = new SourceHealthMonitor(8, 4.0, estimateFloor: 3.0);
+        var (released, failures) = Run(monitor, input, 4096);
+        Assert.Empty(failures);
+        Assert.Equal(SourceState.Healthy, monitor.State);
+        Assert.InRange(released.Count, 18, 20);
+        Assert.All(released, w => Assert.Equal(4.0, w.CreditPerSample));
+    }
+
     [Fact]
     public void A_window_is_held_until_the_block_it_ended_in_was_estimated()
     {
