@@ -123,7 +123,18 @@ public static class ApplianceHost
             });
         }
 
-        services.AddSingleton(sp => new MiningService(options.Mining, time, sp.GetRequiredService<ILogger<MiningService>>()));
+        services.AddSingleton(sp =>
+        {
+            var mining = new MiningService(options.Mining, time, sp.GetRequiredService<ILogger<MiningService>>());
+            metrics.SetMiningProvider(() =>
+            {
+                var totals = mining.Totals;
+                return new MiningMetricsSnapshot(
+                    mining.Running, mining.Current?.State == Mining.Stratum.PoolState.Mining, mining.Running ? mining.HashesPerSecond : 0,
+                    totals.Hashes, totals.Accepted, totals.Rejected, totals.Stale);
+            });
+            return mining;
+        });
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MiningService>());
         services.AddSingleton<IHostedService>(sp => new PulseService(
             chain, metrics, TimeSpan.FromSeconds(options.PulsePeriodSeconds), time, sp.GetRequiredService<ILogger<PulseService>>()));

@@ -40,6 +40,7 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     private volatile Func<long>? _logTreeSize;
     private volatile Func<TimeSpan?>? _pulseAge;
     private volatile Func<bool>? _ready;
+    private volatile Func<MiningMetricsSnapshot>? _mining;
 
     /// <summary>Creates the meter and every instrument; nothing is exported until a <see cref="PrometheusExporter"/> listens.</summary>
     public ApplianceMetrics()
@@ -65,6 +66,16 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
             "Seconds since the latest signed pulse's timestamp; absent before the first pulse.");
         Meter.CreateObservableGauge("qrng_ready", () => Observe(_ready, ready => ready ? 1 : 0), null,
             "1 while GET /readyz answers ready (a source is healthy and entropy is served), else 0.");
+        Meter.CreateObservableGauge("qrng_mining_running", () => ObserveMining(m => m.Running ? 1 : 0), null,
+            "1 while pool mining runs (Appliance:Mining, or started by an admin), else 0.");
+        Meter.CreateObservableGauge("qrng_mining_pool_connected", () => ObserveMining(m => m.PoolConnected ? 1 : 0), null,
+            "1 while the miner has a working session with a pool, else 0.");
+        Meter.CreateObservableGauge("qrng_mining_hashes_per_second", () => ObserveMining(m => m.HashesPerSecond), "{hash}/s",
+            "Nonce-search hash rate over the last 10 s.");
+        Meter.CreateObservableCounter("qrng_mining_hashes_total", () => ObserveMining(m => m.Hashes), "{hash}",
+            "Hashes searched since the appliance started.");
+        Meter.CreateObservableCounter("qrng_mining_shares_total", ObserveShares, "{share}",
+            "Shares by result: accepted or rejected by the pool, or stale (found for work the pool had replaced, not submitted).");
         _leavesAppended = Meter.CreateCounter<long>("qrng_pool_leaves_appended_total", "{leaf}",
             "Leaves appended to the entropy pool's Merkle log.");
         _windowsDropped = Meter.CreateCounter<long>("qrng_pool_windows_dropped_total", "{window}",
@@ -137,6 +148,10 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
     public void SetPulseAgeProvider(Func<TimeSpan?> provider) =>
         _pulseAge = provider ?? throw new ArgumentNullException(nameof(provider));
 
+    /// <summary>Sets where the <c>qrng_mining_*</c> series come from.</summary>
+    public void SetMiningProvider(Func<MiningMetricsSnapshot> provider) =>
+        _mining = provider ?? throw new ArgumentNullException(nameof(provider));
+
     /// <summary>Sets where <c>qrng_ready</c> comes from: the same verdict as <c>/readyz</c>.</summary>
     public void SetReadinessProvider(Func<bool> provider) =>
         _ready = provider ?? throw new ArgumentNullException(nameof(provider));
@@ -203,6 +218,26 @@ public sealed class ApplianceMetrics : IPipelineMetrics, IDisposable
         {
             yield return new Measurement<int>(degraded ? 1 : 0, new KeyValuePair<string, object?>("source", source));
         }
+    }
+
+    /// <summary>One mining measurement, or none while mining metrics are not wired (no MiningService yet).</summary>
+    private IEnumerable<Measurement<double>> ObserveMining(Func<MiningMetricsSnapshot, double> read) =>
+        _mining is { } provider ? [new Measurement<double>(read(provider()))] : [];
+
+    private IEnumerable<Measurement<double>> ObserveShares()
+    {
+        if (_mining is not { } provider)
+        {
+            return [];
+        }
+
+        var m = provider();
+        return
+        [
+            new Measurement<double>(m.Accepted, new KeyValuePair<string, object?>("result", "accepted")),
+            new Measurement<double>(m.Rejected, new KeyValuePair<string, object?>("result", "rejected")),
+            new Measurement<double>(m.Stale, new KeyValuePair<string, object?>("result", "stale")),
+        ];
     }
 
     /// <summary>One unlabelled measurement from <paramref name="provider"/>, or none while it is unset.</summary>

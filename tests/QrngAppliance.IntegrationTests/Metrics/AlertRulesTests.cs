@@ -23,8 +23,8 @@ public sealed partial class AlertRulesTests
         var test = await ExternalTool.RunAsync(promtool, ["test", "rules", s_ruleTests]);
 
         Assert.True(check.ExitCode == 0, $"promtool check rules: {check.Stdout}{check.Stderr}");
-        // Eight since issue 14 added QrngApplianceDown and QrngApplianceAbsent to the six before.
-        Assert.Contains("SUCCESS: 8 rules found", check.Stdout, StringComparison.Ordinal);
+        // Ten: issue 14 added QrngApplianceDown and QrngApplianceAbsent to the six before, issue 15 the two mining rules.
+        Assert.Contains("SUCCESS: 10 rules found", check.Stdout, StringComparison.Ordinal);
         Assert.True(test.ExitCode == 0, $"promtool test rules: {test.Stdout}{test.Stderr}");
     }
 

@@ -40,6 +40,12 @@ public sealed class MiningServiceTests
             Assert.Contains(pool.Received, l => l.Contains("\"mining.authorize\",\"params\":[\"tester.w1\",\"s3cret-pool-pass\"]", StringComparison.Ordinal));
             await RunningAppliance.WaitForAsync(async () => (await MiningAsync(appliance)).GetProperty("hashes_per_second").EnumerateObject().Single().Value.GetDouble() > 0, "a hash rate");
 
+            var scrape = await appliance.Client.GetStringAsync("/metrics");
+            Assert.Contains("qrng_mining_running 1", scrape, StringComparison.Ordinal);
+            Assert.Contains("qrng_mining_pool_connected 1", scrape, StringComparison.Ordinal);
+            Assert.Matches(@"qrng_mining_shares_total\{result=""accepted""\} [1-9]", scrape);
+            Assert.Contains("qrng_mining_shares_total{result=\"rejected\"} 0", scrape, StringComparison.Ordinal);
+
             // Mining at full threads and nice 19 leaves the pulse chain running.
             await RunningAppliance.WaitForAsync(async () => (await appliance.LatestPulseAsync())!.Value.GetProperty("seq").GetUInt64() >= seqBefore + 5, "five more pulses while mining");
         }
