@@ -41,7 +41,6 @@ public static class ApplianceHost
     {
         ApplianceOptionsValidator.Validate(options);
         var definitions = options.Sources.Select(resolveSource).ToList();
-        _ = MiningService.CreateKernel(options.Mining.Algorithm == "sha3d" ? Mining.Kernels.MiningAlgorithm.Sha3d : Mining.Kernels.MiningAlgorithm.Sha256d, options.Mining.Kernel);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);

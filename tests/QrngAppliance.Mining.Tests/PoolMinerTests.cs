@@ -316,22 +316,7 @@ public sealed class PoolMinerTests
         log = lines;
         return new PoolMiner(
             options,
-            [.. urls.Select(url => new PoolEndpoint(url, async ct =>
-            {
-                var uri = new Uri(url);
-                var tcp = new TcpClient();
-                try
-                {
-                    await tcp.ConnectAsync(uri.Host, uri.Port, ct);
-                }
-                catch
-                {
-                    tcp.Dispose();
-                    throw;
-                }
-
-                return (Stream)tcp.GetStream();
-            }))],
+            [.. urls.Select(url => PoolEndpoint.Tcp(new Uri(url)))],
             new NonceSearch(NonceKernels.Best(MiningAlgorithm.Sha256d), 1, new FixedSeedSource("pulse-7")),
             TimeProvider.System,
             lines.Enqueue,

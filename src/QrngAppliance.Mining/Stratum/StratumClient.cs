@@ -91,20 +91,8 @@ public sealed class StratumClient : IAsyncDisposable
     /// <c>mining.extranonce.subscribe</c> (id 3), sent without waiting: pools that do not know it may answer with
     /// an error or not at all, and either way the session goes on; pools that do may later send set_extranonce.
     /// </summary>
-    public async Task SubscribeExtranonceAsync(CancellationToken cancellationToken)
-    {
-        var bytes = Encoding.UTF8.GetBytes("{\"id\":3,\"method\":\"mining.extranonce.subscribe\",\"params\":[]}\n");
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _transport.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public Task SubscribeExtranonceAsync(CancellationToken cancellationToken) =>
+        WriteLineAsync("{\"id\":3,\"method\":\"mining.extranonce.subscribe\",\"params\":[]}", cancellationToken);
 
     /// <summary><c>mining.authorize</c>; true when the pool accepted the worker.</summary>
     public async Task<bool> AuthorizeAsync(string user, string password, CancellationToken cancellationToken)
@@ -162,23 +150,28 @@ public sealed class StratumClient : IAsyncDisposable
         _pending[id] = pending;
         try
         {
-            var bytes = Encoding.UTF8.GetBytes(line + "\n");
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _transport.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-
+            await WriteLineAsync(line, cancellationToken).ConfigureAwait(false);
             return await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>One newline-terminated JSON line, written whole: the lock keeps concurrent submits from interleaving.</summary>
+    private async Task WriteLineAsync(string line, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _transport.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
         }
     }
 

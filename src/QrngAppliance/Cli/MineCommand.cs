@@ -193,7 +193,7 @@ public sealed class MineCommand : ICliCommand
         var search = new NonceSearch(kernel, threads, new OsNonceSeedSource());
         miner = new PoolMiner(
             new PoolMinerOptions(user, password) { GiveUpWithoutSession = TimeSpan.FromSeconds(15) },
-            [.. urls.Select(uri => new PoolEndpoint(uri.OriginalString, ct => ConnectTcpAsync(uri, ct)))],
+            [.. urls.Select(PoolEndpoint.Tcp)],
             search,
             TimeProvider.System,
             Log,
@@ -279,21 +279,5 @@ public sealed class MineCommand : ICliCommand
         }
 
         return urls;
-    }
-
-    private static async Task<Stream> ConnectTcpAsync(Uri uri, CancellationToken cancellationToken)
-    {
-        var tcp = new TcpClient { NoDelay = true };
-        try
-        {
-            await tcp.ConnectAsync(uri.Host, uri.Port, cancellationToken);
-        }
-        catch
-        {
-            tcp.Dispose();
-            throw;
-        }
-
-        return tcp.GetStream();
     }
 }

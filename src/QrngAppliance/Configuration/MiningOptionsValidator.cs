@@ -1,3 +1,6 @@
+using QrngAppliance.Mining.Kernels;
+using QrngAppliance.PoolMining;
+
 namespace QrngAppliance.Configuration;
 
 /// <summary>Checks <c>Appliance:Mining</c> up front, naming the key, so a bad pool list stops startup, not mining at 3 a.m.</summary>
@@ -7,14 +10,20 @@ public static class MiningOptionsValidator
 
     public static void Validate(MiningOptions mining)
     {
-        if (mining.Algorithm is not ("sha256d" or "sha3d"))
+        if (!KernelNames.Algorithms.Contains(mining.Algorithm))
         {
-            throw new ConfigurationException($"{P}:Algorithm", $"must be sha256d or sha3d, got '{mining.Algorithm}'");
+            throw new ConfigurationException($"{P}:Algorithm", $"must be {string.Join(" or ", KernelNames.Algorithms)}, got '{mining.Algorithm}'");
         }
 
-        if (mining.Kernel is not ("auto" or "scalar" or "avx2" or "avx512" or "shani"))
+        if (!KernelNames.Kernels.Contains(mining.Kernel))
         {
-            throw new ConfigurationException($"{P}:Kernel", $"must be auto, scalar, avx2, avx512 or shani, got '{mining.Kernel}'");
+            throw new ConfigurationException($"{P}:Kernel", $"must be {string.Join(", ", KernelNames.Kernels[..^1])} or {KernelNames.Kernels[^1]}, got '{mining.Kernel}'");
+        }
+
+        // Checked even with mining off: an admin may start it later, and a kernel this CPU lacks should stop startup, not that.
+        if (KernelNames.Isa(mining.Kernel) is { } isa && NonceKernels.WhyUnavailable(KernelNames.Algorithm(mining.Algorithm), isa) is { } unavailable)
+        {
+            throw new ConfigurationException($"{P}:Kernel", unavailable);
         }
 
         if (mining.Threads is { } threads && (threads < 1 || threads > Environment.ProcessorCount))

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using QrngAppliance.Configuration;
 using QrngAppliance.Mining.Kernels;
 using QrngAppliance.Mining.Search;
@@ -29,8 +28,8 @@ public sealed class MiningService : IHostedService, IAsyncDisposable
         _time = time;
         _logger = logger;
         _pools = [.. options.Pools];
-        Algorithm = options.Algorithm == "sha3d" ? MiningAlgorithm.Sha3d : MiningAlgorithm.Sha256d;
-        Kernel = CreateKernel(Algorithm, options.Kernel);
+        Algorithm = KernelNames.Algorithm(options.Algorithm);
+        Kernel = KernelNames.Create(Algorithm, KernelNames.Isa(options.Kernel), reason => new ConfigurationException("Appliance:Mining:Kernel", reason));
         Threads = options.Threads ?? Environment.ProcessorCount;
         _hashrate = new HashrateMeter(time, () => Totals.Hashes);
     }
@@ -94,7 +93,7 @@ public sealed class MiningService : IHostedService, IAsyncDisposable
             var search = new NonceSearch(Kernel, Threads, new OsNonceSeedSource()) { LowPriority = true };
             var miner = new PoolMiner(
                 new PoolMinerOptions(_options.User, password),
-                [.. _pools.Select(url => new PoolEndpoint(url, ct => ConnectAsync(new Uri(url), ct)))],
+                [.. _pools.Select(url => PoolEndpoint.Tcp(new Uri(url)))],
                 search,
                 _time,
                 line => _logger.LogInformation("{Event}", line));
@@ -161,42 +160,5 @@ public sealed class MiningService : IHostedService, IAsyncDisposable
 
         // _gate is not disposed: the host may still call StopAsync after the container disposed this singleton,
         // and a SemaphoreSlim without a wait handle holds nothing to release.
-    }
-
-    /// <summary>The configured kernel; a <see cref="ConfigurationException"/> names the key when this CPU cannot run it.</summary>
-    public static NonceKernel CreateKernel(MiningAlgorithm algorithm, string kernel)
-    {
-        KernelIsa? isa = kernel switch
-        {
-            "scalar" => KernelIsa.Scalar,
-            "avx2" => KernelIsa.Avx2,
-            "avx512" => KernelIsa.Avx512,
-            "shani" => KernelIsa.ShaNi,
-            _ => null,
-        };
-        if (isa is null)
-        {
-            return NonceKernels.Best(algorithm);
-        }
-
-        return NonceKernels.WhyUnavailable(algorithm, isa.Value) is { } reason
-            ? throw new ConfigurationException("Appliance:Mining:Kernel", reason)
-            : NonceKernels.Create(algorithm, isa.Value);
-    }
-
-    private static async Task<Stream> ConnectAsync(Uri uri, CancellationToken cancellationToken)
-    {
-        var tcp = new TcpClient { NoDelay = true };
-        try
-        {
-            await tcp.ConnectAsync(uri.Host, uri.Port, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            tcp.Dispose();
-            throw;
-        }
-
-        return tcp.GetStream();
     }
 }
