@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QrngAppliance.Cli;
-using QrngAppliance.HwSim.Stratum;
+using QrngAppliance.IntegrationTests.Mining;
 
 namespace QrngAppliance.IntegrationTests;
 
@@ -45,15 +45,8 @@ public sealed class MiningCliTests
     [Fact]
     public async Task Mine_pool_gets_shares_accepted_by_the_loopback_fake_pool()
     {
-        var vectors = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "stratum-v1-examples.json")))
-            .RootElement.GetProperty("accepted_share_transcript");
-
         // A low share difficulty (≈ 86 000 hashes per share) so a few seconds on a busy machine still find some.
-        await using var pool = new SimulatedStratumPool(
-            JsonSerializer.Serialize(vectors.GetProperty("subscribe_result")), 0.00002, [JsonSerializer.Serialize(vectors.GetProperty("notify"))])
-        {
-            RequiredUser = "tester.w1",
-        };
+        await using var pool = AcceptedSharePool.Start(0.00002, requiredUser: "tester.w1");
         var (code, stdout, _) = await RunAsync("mine", "--pool", pool.Url, "--user", "tester.w1", "--pass", "x", "--seconds", "5", "--threads", "1", "--json");
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(stdout).RootElement;
@@ -71,13 +64,7 @@ public sealed class MiningCliTests
     [Fact]
     public async Task Mine_pool_with_a_refused_worker_counts_no_shares()
     {
-        var vectors = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "stratum-v1-examples.json")))
-            .RootElement.GetProperty("accepted_share_transcript");
-        await using var pool = new SimulatedStratumPool(
-            JsonSerializer.Serialize(vectors.GetProperty("subscribe_result")), 1, [JsonSerializer.Serialize(vectors.GetProperty("notify"))])
-        {
-            RequiredUser = "someone.else",
-        };
+        await using var pool = AcceptedSharePool.Start(1, requiredUser: "someone.else");
         var (code, stdout, stderr) = await RunAsync("mine", "--pool", pool.Url, "--user", "tester.w1", "--seconds", "2", "--json");
 
         // Exit 1 since issue 15 (it was 0): a run in which no pool gave a session mined nothing, and says why.
@@ -114,10 +101,7 @@ public sealed class MiningCliTests
     [Fact]
     public async Task Mine_pool_fails_over_to_the_next_pool_and_says_so_on_stderr_even_without_a_terminal()
     {
-        var vectors = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "stratum-v1-examples.json")))
-            .RootElement.GetProperty("accepted_share_transcript");
-        await using var pool = new SimulatedStratumPool(
-            JsonSerializer.Serialize(vectors.GetProperty("subscribe_result")), 0.00002, [JsonSerializer.Serialize(vectors.GetProperty("notify"))]);
+        await using var pool = AcceptedSharePool.Start(0.00002);
         var dead = $"stratum+tcp://127.0.0.1:{ClosedPort()}";
         var (code, stdout, stderr) = await RunAsync("mine", "--pool", $"{dead},{pool.Url}", "--user", "tester.w1", "--seconds", "4", "--threads", "1", "--json");
         Assert.Equal(0, code);

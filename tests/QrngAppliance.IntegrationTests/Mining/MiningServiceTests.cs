@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using QrngAppliance.Api;
 using QrngAppliance.Configuration;
-using QrngAppliance.HwSim.Stratum;
 using QrngAppliance.IntegrationTests.Service;
 
 namespace QrngAppliance.IntegrationTests.Mining;
@@ -16,8 +15,8 @@ public sealed class MiningServiceTests
     [Fact]
     public async Task A_configured_appliance_mines_reports_shares_and_keeps_pulsing()
     {
-        await using var pool = EasyPool();
-        await using var backup = EasyPool();
+        await using var pool = AcceptedSharePool.Start(0.00002);
+        await using var backup = AcceptedSharePool.Start(0.00002);
         var passwordFile = Path.Combine(Path.GetTempPath(), $"qrng-pool-pass-{Guid.NewGuid():n}");
         await File.WriteAllTextAsync(passwordFile, "s3cret-pool-pass\n");
         try
@@ -58,8 +57,8 @@ public sealed class MiningServiceTests
     [Fact]
     public async Task Admins_stop_start_and_switch_pools_and_nobody_else_can()
     {
-        await using var pool = EasyPool();
-        await using var backup = EasyPool();
+        await using var pool = AcceptedSharePool.Start(0.00002);
+        await using var backup = AcceptedSharePool.Start(0.00002);
         await using var appliance = await StartAsync([pool.Url, backup.Url]);
         await RunningAppliance.WaitForAsync(async () => pool.Accepted >= 1, "a share on the first pool");
 
@@ -149,13 +148,5 @@ public sealed class MiningServiceTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>The real accepted-share job at a low share difficulty (≈ 86,000 hashes per share).</summary>
-    private static SimulatedStratumPool EasyPool()
-    {
-        var v = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "stratum-v1-examples.json")))
-            .RootElement.GetProperty("accepted_share_transcript");
-        return new SimulatedStratumPool(JsonSerializer.Serialize(v.GetProperty("subscribe_result")), 0.00002, [JsonSerializer.Serialize(v.GetProperty("notify"))]);
     }
 }

@@ -10,11 +10,7 @@ public sealed partial class ShippedFilesTests
     {
         var analyze = ExternalTool.Require("systemd-analyze", "systemd");
         using var dir = new Devices.Tests.TempDirectory();
-        var unit = Path.Combine(dir.Path, "qrng-appliance.service");
-        File.WriteAllLines(unit, File.ReadAllLines(Shipped("systemd", "qrng-appliance.service"))
-            .Select(l => l.StartsWith("ExecStart=", StringComparison.Ordinal) ? "ExecStart=/bin/true" : l));
-        var dropIns = Directory.CreateDirectory(unit + ".d").FullName;
-        File.Copy(Shipped("systemd", "adc-board.conf"), Path.Combine(dropIns, "adc-board.conf"));
+        var unit = UnitWithDropIn(dir.Path, "adc-board.conf");
 
         var verify = await ExternalTool.RunAsync(analyze, ["verify", "--man=no", unit]);
 

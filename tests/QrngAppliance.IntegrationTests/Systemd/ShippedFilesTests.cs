@@ -84,11 +84,7 @@ public sealed partial class ShippedFilesTests
     {
         var analyze = ExternalTool.Require("systemd-analyze", "systemd");
         using var dir = new Devices.Tests.TempDirectory();
-        var unit = Path.Combine(dir.Path, "qrng-appliance.service");
-        File.WriteAllLines(unit, File.ReadAllLines(Shipped("systemd", "qrng-appliance.service"))
-            .Select(l => l.StartsWith("ExecStart=", StringComparison.Ordinal) ? "ExecStart=/bin/true" : l));
-        var dropIns = Directory.CreateDirectory(unit + ".d").FullName;
-        File.Copy(Shipped("systemd", "kernel-sink.conf"), Path.Combine(dropIns, "kernel-sink.conf"));
+        var unit = UnitWithDropIn(dir.Path, "kernel-sink.conf");
 
         var verify = await ExternalTool.RunAsync(analyze, ["verify", "--man=no", unit]);
         var security = await ExternalTool.RunAsync(analyze, ["security", "--offline=yes", "--no-pager", unit]);
@@ -97,6 +93,20 @@ public sealed partial class ShippedFilesTests
         var granted = security.Stdout.Split('\n').Where(l => l.StartsWith('✗') && l.Contains("CapabilityBoundingSet=", StringComparison.Ordinal)).ToList();
         Assert.Equal("CapabilityBoundingSet=~CAP_SYS_ADMIN", Assert.Single(granted).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
         Assert.Contains("QRNG_Appliance__KernelSink=true", File.ReadAllText(Shipped("systemd", "kernel-sink.conf")), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The shipped unit in <paramref name="dir"/> with one shipped drop-in beside it, as systemd would load them;
+    /// ExecStart points at /bin/true so that verify checks the unit, not whether qrng is installed.
+    /// </summary>
+    private static string UnitWithDropIn(string dir, string dropIn)
+    {
+        var unit = Path.Combine(dir, "qrng-appliance.service");
+        File.WriteAllLines(unit, File.ReadAllLines(Shipped("systemd", "qrng-appliance.service"))
+            .Select(l => l.StartsWith("ExecStart=", StringComparison.Ordinal) ? "ExecStart=/bin/true" : l));
+        var dropIns = Directory.CreateDirectory(unit + ".d").FullName;
+        File.Copy(Shipped("systemd", dropIn), Path.Combine(dropIns, dropIn));
+        return unit;
     }
 
     /// <summary><c>install -D -m MODE SOURCE DESTINATION</c> where SOURCE is a repo path (qrng itself is published, not copied).</summary>
