@@ -135,7 +135,15 @@ public sealed class SimulatedStratumPool : IAsyncDisposable
 
         foreach (var session in _sessions.Values)
         {
-            session.Client.Client.LingerState = new LingerOption(true, 0);
+            try
+            {
+                session.Client.Client.LingerState = new LingerOption(true, 0); // a reset, as a pool that dies sends
+            }
+            catch (ObjectDisposedException)
+            {
+                // The miner closed this session at the same moment and its server loop already disposed the socket.
+            }
+
             session.Client.Dispose();
         }
 
