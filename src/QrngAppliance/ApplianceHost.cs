@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using QrngAppliance.Api;
 using QrngAppliance.Configuration;
+using QrngAppliance.Dashboard;
 using QrngAppliance.Entropy.Drbg;
 using QrngAppliance.Entropy.Health;
 using QrngAppliance.Keys;
@@ -98,6 +99,9 @@ public static class ApplianceHost
         services.AddHostedService(sp => new ReadinessReporter(registry, sp.GetRequiredService<ISystemdNotifier>(), time, sp.GetRequiredService<ILogger<ReadinessReporter>>()));
         services.AddSingleton(pool);
         services.AddSingleton(registry);
+        var history = new HealthHistory();
+        services.AddSingleton(history);
+        services.AddSingleton<IHostedService>(sp => new HealthHistoryService(history, registry, pool, time, sp.GetRequiredService<ILogger<HealthHistoryService>>()));
         services.AddSingleton(chain);
         services.AddSingleton(drbg);
         services.AddSingleton(consumption);
@@ -111,7 +115,7 @@ public static class ApplianceHost
             validatorRegistry, UnbondingService.PeriodFor(registryOptions.UnbondingDelay), time, sp.GetRequiredService<ILogger<UnbondingService>>()));
         foreach (var definition in definitions)
         {
-            var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
+            var status = registry.Add(SourceStatus.For(definition));
             metrics.PublishSourceZeroes(definition.Id);
             services.AddSingleton<IHostedService>(sp => new SourceWorker(
                 definition, status, pool, metrics, sp.GetRequiredService<ILogger<SourceWorker>>(), time)
@@ -157,6 +161,8 @@ public static class ApplianceHost
         app.MapAttestedEntropyEndpoints();
         app.MapStakingEndpoints();
         app.MapMiningEndpoints();
+        app.MapPoolEndpoints();
+        app.MapDashboard();
         app.Lifetime.ApplicationStopped.Register(() => journal.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => ledger.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => securityProofs.DisposeAsync().AsTask().GetAwaiter().GetResult());

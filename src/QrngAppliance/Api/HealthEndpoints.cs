@@ -36,11 +36,25 @@ public sealed record SourceView(string Id, string Model, string Transport, strin
     /// <summary>Online-estimator alarms (estimate below the profile's floor), one per quarantine episode.</summary>
     public long EstimateFailures { get; init; }
 
+    /// <summary>The profile's healthy rate range, bytes per second; null when the profile gives none.</summary>
+    public RateRangeView? ExpectedBytesPerSecond { get; init; }
+
+    /// <summary>The profile's claimed min-entropy per sample, bits.</summary>
+    public double? ClaimedMinEntropy { get; init; }
+
+    /// <summary>The online estimate below which the source is quarantined, bits per sample; null without a floor.</summary>
+    public double? MinEntropyFloor { get; init; }
+
     public static SourceView From(SourceStatus s) =>
         new(s.Id, s.Model, s.Transport, s.Path, SourceStatus.StateName(s.State), s.Degraded, s.MeasuredBytesPerSecond is { } rate ? Math.Round(rate) : null,
             s.BytesRead, s.RctFailures, s.AptFailures, s.WindowsReleased, s.WindowsDropped, s.State == SourceState.Healthy ? null : s.LastError)
         {
             MinEntropyEstimate = s.MinEntropyEstimate is { } h ? Math.Round(h, 3) : null,
             EstimateFailures = s.EstimateFailures,
+            ExpectedBytesPerSecond = s.ExpectedRate is { } expected ? new RateRangeView(expected.MinBytesPerSecond, expected.MaxBytesPerSecond) : null,
+            ClaimedMinEntropy = s.ClaimedMinEntropy,
+            MinEntropyFloor = s.MinEntropyFloor,
         };
 }
+
+public sealed record RateRangeView(double Min, double Max);

@@ -24,7 +24,7 @@ public sealed class RunCommand : ICliCommand
 
     public IReadOnlyList<string> Flags { get; } = ["--sim"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--urls", "--data", "--sim-fault"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--urls", "--data", "--sim-fault", "--sim-fault-after"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
@@ -52,6 +52,7 @@ public sealed class RunCommand : ICliCommand
         }
 
         var fault = SimulatedDevices.ParseFault(args);
+        var faultDelay = SimulatedDevices.ParseFaultDelay(args);
         SimulatedDevices? sim = null;
         // The simulators' notices wait until the API listens: a startup that fails prints its one line and nothing else.
         var notices = new StringWriter();
@@ -59,7 +60,7 @@ public sealed class RunCommand : ICliCommand
         {
             if (args.Flag("--sim"))
             {
-                sim = await SimulatedDevices.StartAsync(options, fault, notices, cancellationToken);
+                sim = await SimulatedDevices.StartAsync(options, faultDelay is null ? fault : null, notices, cancellationToken);
             }
 
             await using var app = await BuildAsync(options, urls, sim, cancellationToken);
@@ -74,6 +75,10 @@ public sealed class RunCommand : ICliCommand
 
             await context.Error.WriteAsync(notices.ToString());
             await context.Error.WriteLineAsync($"qrng: listening on {string.Join(", ", urls)}; data in {Path.GetFullPath(options.DataDir)}");
+            if (sim is not null && fault is not null && faultDelay is { } delay)
+            {
+                sim.StartFaultAfter(fault, delay, context.Error);
+            }
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;
         }

@@ -14,18 +14,22 @@ namespace QrngAppliance.Cli;
 /// Raspberry Pi board (<see cref="AdcBus"/>): an avalanche circuit on an MCP3008 at spidev0.0 CH0 (source <c>adc0</c>,
 /// profile mcp3008-avalanche) and a Zener circuit on an ADS1115 at 0x48 on i2c-1 AIN0 (source <c>adc1</c>, profile
 /// ads1115-zener), read through the real Iot.Device.Bindings drivers. A fault given with --sim-fault applies to the
-/// TrueRNG and both noise circuits.
+/// TrueRNG and both noise circuits, from the start or, with --sim-fault-after, once that many seconds have passed.
 /// </summary>
 internal sealed class SimulatedDevices : IAsyncDisposable
 {
     private readonly SimulatedTrueRng _trueRng;
     private readonly SwtpmProcess? _tpm;
+    private readonly NoiseCircuit[] _circuits;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _delayedFault = Task.CompletedTask;
 
-    private SimulatedDevices(SimulatedTrueRng trueRng, SwtpmProcess? tpm, SimulatedAdcBus adcBus)
+    private SimulatedDevices(SimulatedTrueRng trueRng, SwtpmProcess? tpm, NoiseCircuit[] circuits)
     {
         _trueRng = trueRng;
         _tpm = tpm;
-        AdcBus = adcBus;
+        _circuits = circuits;
+        AdcBus = Board(circuits[0], circuits[1]);
     }
 
     /// <summary>The simulated board's SPI and I2C buses, for sources whose path starts with <c>hwsim:</c>.</summary>
@@ -35,9 +39,15 @@ internal sealed class SimulatedDevices : IAsyncDisposable
     /// The board: both circuits biased at mid-scale (VREF/2 = 1.65 V on the MCP3008; 1.024 V of the ADS1115's ±2.048 V
     /// range) with 50 mV RMS of amplified noise, about 15 MCP3008 codes and 800 ADS1115 codes.
     /// </summary>
-    public static SimulatedAdcBus Board(SimulatedFault? fault) => new SimulatedAdcBus()
-        .AddMcp3008(bus: 0, chipSelect: 0, channel: 0, new NoiseCircuit(biasVolts: 1.65, noiseRmsVolts: 0.05, fault: fault))
-        .AddAds1115(bus: 1, address: 0x48, channel: 0, new NoiseCircuit(biasVolts: 1.024, noiseRmsVolts: 0.05, fault: fault));
+    public static SimulatedAdcBus Board(SimulatedFault? fault) => Board(Avalanche(fault), Zener(fault));
+
+    private static NoiseCircuit Avalanche(SimulatedFault? fault) => new(biasVolts: 1.65, noiseRmsVolts: 0.05, fault: fault);
+
+    private static NoiseCircuit Zener(SimulatedFault? fault) => new(biasVolts: 1.024, noiseRmsVolts: 0.05, fault: fault);
+
+    private static SimulatedAdcBus Board(NoiseCircuit avalanche, NoiseCircuit zener) => new SimulatedAdcBus()
+        .AddMcp3008(bus: 0, chipSelect: 0, channel: 0, avalanche)
+        .AddAds1115(bus: 1, address: 0x48, channel: 0, zener);
 
     /// <summary>Hidden <c>--sim-fault</c> option (tests): the fault the simulated TrueRNG starts with.</summary>
     public static SimulatedFault? ParseFault(CommandArgs args)
@@ -60,6 +70,47 @@ internal sealed class SimulatedDevices : IAsyncDisposable
         {
             throw new UsageException($"--sim-fault: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Hidden <c>--sim-fault-after SECONDS</c> option (tests, demos): the devices start healthy and the --sim-fault
+    /// begins after this delay, so a watcher (the dashboard, <c>qrng watch</c>) sees a healthy source go bad.
+    /// </summary>
+    public static TimeSpan? ParseFaultDelay(CommandArgs args)
+    {
+        if (args.Value("--sim-fault-after") is not { } text)
+        {
+            return null;
+        }
+
+        if (args.Value("--sim-fault") is null)
+        {
+            throw new UsageException("--sim-fault-after needs --sim-fault");
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds is > 0 and <= 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new UsageException($"--sim-fault-after must be a number of seconds above 0 and at most 86400, got '{text}'");
+    }
+
+    /// <summary>
+    /// Applies <paramref name="fault"/> to the TrueRNG and both noise circuits after <paramref name="delay"/>, then writes
+    /// one line to <paramref name="notices"/> (tests time what follows from it). Disposing cancels a pending fault.
+    /// </summary>
+    public void StartFaultAfter(SimulatedFault fault, TimeSpan delay, TextWriter notices)
+    {
+        _delayedFault = Task.Run(async () =>
+        {
+            await Task.Delay(delay, _stopping.Token);
+            _trueRng.SetFault(fault);
+            foreach (var circuit in _circuits)
+            {
+                circuit.Fault = fault;
+            }
+
+            await notices.WriteLineAsync($"qrng: simulated fault {fault} started on truerng0, adc0, adc1");
+        });
     }
 
     /// <summary>Starts the simulated devices and puts them first in <paramref name="options"/>' sources.</summary>
@@ -106,11 +157,21 @@ internal sealed class SimulatedDevices : IAsyncDisposable
         var adcAt = tpm is null ? 1 : 2;
         options.Sources.Insert(adcAt, new SourceOptions { Id = "adc0", Profile = "mcp3008-avalanche", Path = DeviceSourceResolver.SimulatedAdcPrefix + "spidev0.0" });
         options.Sources.Insert(adcAt + 1, new SourceOptions { Id = "adc1", Profile = "ads1115-zener", Path = DeviceSourceResolver.SimulatedAdcPrefix + "i2c-1" });
-        return new SimulatedDevices(trueRng, tpm, Board(fault));
+        return new SimulatedDevices(trueRng, tpm, [Avalanche(fault), Zener(fault)]);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _delayedFault;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopping.Dispose();
         await _trueRng.DisposeAsync();
         if (_tpm is not null)
         {

@@ -69,7 +69,7 @@ public sealed partial class DiscoveryService(
 
         foreach (var definition in sources.Where(d => registry.Find(d.Id) is null))
         {
-            var status = registry.Add(new SourceStatus(definition.Id, definition.Model, definition.Transport, definition.Path));
+            var status = registry.Add(SourceStatus.For(definition));
             var worker = createWorker(definition, status);
             lock (_lock)
             {

@@ -1,3 +1,4 @@
+using QrngAppliance.Devices.Profiles;
 using QrngAppliance.Entropy.Sources;
 using QrngAppliance.Proofs.Pulses;
 
@@ -24,6 +25,15 @@ public sealed class SourceStatus(string id, string model, string transport, stri
     public string Transport { get; } = transport;
 
     public string Path { get; } = path;
+
+    /// <summary>The profile's healthy throughput (what the rate check compares against); null when none is known.</summary>
+    public ExpectedRate? ExpectedRate { get; init; }
+
+    /// <summary>The profile's claimed min-entropy per sample, bits (the H the health-test cutoffs are computed from).</summary>
+    public double? ClaimedMinEntropy { get; init; }
+
+    /// <summary>The online estimate below which the source is quarantined; null when the profile sets no floor.</summary>
+    public double? MinEntropyFloor { get; init; }
 
     public SourceState State
     {
@@ -83,6 +93,15 @@ public sealed class SourceStatus(string id, string model, string transport, stri
 
     public SourceHealthSummary Summary() =>
         new(Id, StateName(State), RctFailures, AptFailures, BytesRead);
+
+    /// <summary>A fresh (disconnected) status for a source, carrying its profile's limits for the API.</summary>
+    public static SourceStatus For(SourceDefinition definition) =>
+        new(definition.Id, definition.Model, definition.Transport, definition.Path)
+        {
+            ExpectedRate = definition.ExpectedRate,
+            ClaimedMinEntropy = definition.MinEntropyPerSample,
+            MinEntropyFloor = definition.MinEntropyFloor,
+        };
 
     public static string StateName(SourceState state) => state.ToString().ToLowerInvariant();
 }
