@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the npm peers of the interop tests (tests/interop/package.json: @noble/*, stratum-pool-sha256)
+# Installs the npm peers of the interop tests (tests/interop/package.json: @noble/*, stratum-pool-sha256, puppeteer-core)
 # into tests/interop/node_modules, idempotently: nothing is fetched when node_modules already matches
 # package-lock.json. No global installs.
 set -euo pipefail

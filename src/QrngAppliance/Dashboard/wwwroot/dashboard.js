@@ -10,6 +10,7 @@ const byId = (id) => document.getElementById(id);
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 const fmtInt = (n) => (n == null ? "–" : integer.format(n));
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 const fmtH = (h) => (h == null ? "–" : decimal.format(h));
 const cls = (text) => String(text).toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
@@ -71,12 +72,14 @@ function sourceRow(source) {
   labels.append(low, high);
   rate.append(rateValue, el("span", "unit", " B/s"), range, labels);
   const entropy = el("td", "num");
+  entropy.dataset.label = "min-entropy, bits/sample";
   const estimate = el("span");
   estimate.dataset.field = "estimate";
   const claimed = el("span", "unit");
   claimed.dataset.field = "claimed";
   entropy.append(estimate, claimed);
   const alarms = el("td", "num");
+  alarms.dataset.label = "alarms RCT · APT · est.";
   const rct = el("span");
   rct.dataset.field = "rct";
   const apt = el("span");
@@ -224,6 +227,7 @@ async function consistent(first, second, firstRoot, secondRoot, proof) {
   return sn === 0 && sameBytes(fr, firstRoot) && sameBytes(sr, secondRoot);
 }
 
+// The last head checked, starting from the genesis pulse: every later root must extend it.
 let verifiedHead = null;
 
 async function verifyChain(pulse) {
@@ -232,17 +236,26 @@ async function verifyChain(pulse) {
     out.textContent = "not checked: the browser hashes only over https or on localhost";
     return;
   }
-  const head = { size: pulse.tree_size, root: hexToBytes(pulse.root) };
-  if (verifiedHead === null || head.size < verifiedHead.size) {
-    verifiedHead = head;
-    return;
+  if (verifiedHead === null) {
+    const genesis = await getJson("/v1/pulses/0");
+    verifiedHead = { seq: genesis.seq, size: genesis.tree_size, root: hexToBytes(genesis.root) };
   }
-  if (head.size === verifiedHead.size && sameBytes(head.root, verifiedHead.root)) return;
-  const proof = await getJson(`/v1/log/consistency?first=${verifiedHead.size}&second=${head.size}`);
-  const ok = await consistent(verifiedHead.size, head.size, verifiedHead.root, head.root, proof.consistency.map(hexToBytes));
+  const from = verifiedHead;
+  const head = { seq: pulse.seq, size: pulse.tree_size, root: hexToBytes(pulse.root) };
+  let ok;
+  if (head.size === from.size) {
+    ok = sameBytes(head.root, from.root); // a full pool adds no leaves: the root must not change
+  } else if (from.size === 0) {
+    ok = true; // every tree extends the empty one
+  } else if (head.size < from.size) {
+    ok = false; // an append-only log never shrinks
+  } else {
+    const proof = await getJson(`/v1/log/consistency?first=${from.size}&second=${head.size}`);
+    ok = await consistent(from.size, head.size, from.root, head.root, proof.consistency.map(hexToBytes));
+  }
   out.textContent = ok
-    ? `consistent, tree ${fmtInt(verifiedHead.size)} → ${fmtInt(head.size)} at ${new Date().toLocaleTimeString()}`
-    : `INCONSISTENT: tree ${fmtInt(verifiedHead.size)} → ${fmtInt(head.size)}`;
+    ? `consistent with pulse ${fmtInt(from.seq)} (tree ${fmtInt(from.size)} → ${fmtInt(head.size)}), ${new Date().toLocaleTimeString()}`
+    : `INCONSISTENT with pulse ${fmtInt(from.seq)} (tree ${fmtInt(from.size)} → ${fmtInt(head.size)})`;
   out.className = ok ? "ok" : "bad";
   out.dataset.verified = ok ? "consistent" : "inconsistent";
   if (ok) verifiedHead = head;
@@ -256,15 +269,19 @@ function chartWidth(id) {
   return Math.max(240, byId(id).clientWidth);
 }
 
+const clock = (t) => new Date(t * 1000).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
 function makeChart(id, height, yLabel, series, yScale) {
   const opts = {
     width: chartWidth(id),
     height,
-    legend: { show: series.length > 1 },
+    legend: { show: series.length > 1, live: false },
     scales: { x: { time: true }, y: yScale },
     axes: [
-      { label: "local time", labelSize: 18, size: 36, stroke: "#61707f", grid: { stroke: "#eef1f4" } },
-      { label: yLabel, labelSize: 18, size: 64, stroke: "#61707f", grid: { stroke: "#eef1f4" } },
+      { label: "local time (hh:mm:ss)", labelSize: 18, size: 30, stroke: "#61707f", grid: { stroke: "#eef1f4" },
+        values: (u, ticks) => ticks.map(clock) },
+      { label: yLabel, labelSize: 18, size: 52, stroke: "#61707f", grid: { stroke: "#eef1f4" },
+        values: (u, ticks) => ticks.map((v) => compact.format(v)) },
     ],
     series: [{ label: "time" }, ...series],
   };
@@ -323,7 +340,14 @@ async function refresh() {
   };
   use(sources, renderSources);
   use(pool, renderPool);
-  use(pulse, (p) => { renderChain(p); verifyChain(p).catch((e) => failures.push(e.message)); });
+  use(pulse, renderChain);
+  if (pulse.status === "fulfilled") {
+    try {
+      await verifyChain(pulse.value);
+    } catch (e) {
+      failures.push(`chain check: ${e.message}`);
+    }
+  }
   use(security, renderSecurity);
   use(validators, renderValidators);
   use(mining, renderMining);
