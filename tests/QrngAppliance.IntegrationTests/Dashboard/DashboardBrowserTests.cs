@@ -21,7 +21,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : ID
 {
     // The devices start healthy and go stuck this long after qrng listens: time for the browser to start, check the
     // healthy page and take its screenshots on a busy CI machine.
-    private const int FaultAfterSeconds = 45;
+    private const int FaultAfterSeconds = 60;
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(120);
     private readonly string _dir = Directory.CreateTempSubdirectory("qrng-dash-").FullName;
 

@@ -71,6 +71,10 @@ public sealed class ApiFuzzTests
         (HttpMethod.Post, "/v1/mining/start", []),
         (HttpMethod.Post, "/v1/mining/stop", []),
         (HttpMethod.Post, "/v1/mining/pool", []),
+        (HttpMethod.Get, "/v1/pool", []),
+        (HttpMethod.Get, "/v1/history", []),
+        (HttpMethod.Get, "/", []),
+        (HttpMethod.Get, "/dashboard/{}", []),
     ];
 
     private static readonly string[] s_values =

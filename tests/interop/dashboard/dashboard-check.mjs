@@ -115,16 +115,15 @@ try {
 
   const shots = { desktop: path.join(options.out, 'dashboard-1280x800.png'), phone: path.join(options.out, 'dashboard-phone-390x844.png') };
   await page.screenshot({ path: shots.desktop });
+  // Switching to a mobile viewport (and back) reloads the page, visible again: wait for it to draw its data.
+  const drawn = () => page.waitForFunction(() => Number(document.body.dataset.refreshes ?? 0) >= 2
+    && document.querySelectorAll('.uplot').length === 3, { polling: 100 });
   await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  await new Promise((r) => setTimeout(r, 300)); // the charts resize on the resize event
+  await drawn();
   await page.screenshot({ path: shots.phone, fullPage: true });
-  await page.setViewport({ width: 1280, height: 800 });
+  await page.setViewport({ width: 1280, height: 800, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
+  await drawn();
   emit('screenshots', shots);
-
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
   emit('watching', { source: options.source });
   await page.waitForFunction((id) => document.querySelector(`#sources tr[data-source="${id}"] [data-field="state"]`)?.textContent === 'quarantined',
     { polling: 100, timeout: bound }, options.source);

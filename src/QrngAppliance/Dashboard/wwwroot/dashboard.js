@@ -271,17 +271,22 @@ function chartWidth(id) {
 
 const clock = (t) => new Date(t * 1000).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
+const isDecade = (v) => v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+
 function makeChart(id, height, yLabel, series, yScale) {
+  const log = yScale.distr === 3;
   const opts = {
     width: chartWidth(id),
     height,
     legend: { show: series.length > 1, live: false },
     scales: { x: { time: true }, y: yScale },
     axes: [
-      { label: "local time (hh:mm:ss)", labelSize: 18, size: 30, stroke: "#61707f", grid: { stroke: "#eef1f4" },
+      { label: "local time (hh:mm:ss)", labelSize: 18, size: 30, space: 90, stroke: "#61707f", grid: { stroke: "#eef1f4" },
         values: (u, ticks) => ticks.map(clock) },
+      // On the log axis only the decades are labelled and gridded; 2×, 3× … in between would crowd it.
       { label: yLabel, labelSize: 18, size: 52, stroke: "#61707f", grid: { stroke: "#eef1f4" },
-        values: (u, ticks) => ticks.map((v) => compact.format(v)) },
+        filter: log ? (u, splits) => splits.map((v) => (isDecade(v) ? v : null)) : undefined,
+        values: (u, ticks) => ticks.map((v) => (v == null ? "" : compact.format(v))) },
     ],
     series: [{ label: "time" }, ...series],
   };
