@@ -14,7 +14,7 @@ public static class DashboardEndpoints
     {
         var assets = DashboardAssets.Load();
         app.MapGet("/", (HttpContext context) => Serve(context, assets.Find("index.html")));
-        app.MapGet("/dashboard/{**path}", (string path, HttpContext context) => Serve(context, assets.Find(path)));
+        app.MapGet("/dashboard/{**path}", (string? path, HttpContext context) => Serve(context, path is null ? null : assets.Find(path)));
     }
 
     private static IResult Serve(HttpContext context, DashboardAsset? asset)
