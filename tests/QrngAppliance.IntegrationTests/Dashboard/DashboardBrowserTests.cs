@@ -17,6 +17,7 @@ namespace QrngAppliance.IntegrationTests.Dashboard;
 /// the API answered, a hidden page stops polling, and a stuck source turns quarantined on the page within 5 s.
 /// Screenshots are written under the test output directory and their paths printed.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed partial class DashboardBrowserTests(ITestOutputHelper output) : IDisposable
 {
     // The devices start healthy and go stuck this long after qrng listens: time for the browser to start, check the
