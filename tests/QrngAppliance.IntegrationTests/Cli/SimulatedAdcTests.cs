@@ -21,7 +21,7 @@ public sealed class SimulatedAdcTests : IDisposable
     {
         var options = new ApplianceOptions { DataDir = Data, PulsePeriodSeconds = 0.2 };
         var notices = new StringWriter();
-        await using var sim = await SimulatedDevices.StartAsync(options, fault: null, notices, CancellationToken.None);
+        await using var sim = await SimulatedDevices.StartAsync(options, fault: null, selection: new HashSet<string> { "mcp3008", "ads1115" }, notices, CancellationToken.None);
         // The builder 'qrng run --sim' uses, with the same simulated board.
         await using var app = await RunCommand.BuildAsync(options, ["http://127.0.0.1:0"], sim, CancellationToken.None);
         await app.StartAsync();
