@@ -75,7 +75,7 @@ public sealed class SimCommand : ICliCommand
     }
 
     private static string SourceId(string text) =>
-        text.Length is > 0 and <= 64 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+        text.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
             ? text
             : throw new UsageException($"SOURCE must be a source id such as truerng0, got '{text}'");
 

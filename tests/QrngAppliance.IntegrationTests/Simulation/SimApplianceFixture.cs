@@ -25,7 +25,8 @@ public sealed partial class SimApplianceFixture : IAsyncLifetime
 
     public string Url { get; private set; } = "";
 
-    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    // 30 s, not 10: this is a separate process, and on a loaded CI machine it can be starved while parallel tests run.
+    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public async Task InitializeAsync()
     {

@@ -89,6 +89,7 @@ public sealed class SimFaultCommandTests(SimApplianceFixture sim) : IClassFixtur
     [InlineData("--for must be a number of seconds above 0 and at most 86400, got '0'", "fault", "truerng0", "stuck", "--for", "0")]
     [InlineData("--for must be a number of seconds above 0 and at most 86400, got '1e9'", "fault", "truerng0", "stuck", "--for", "1e9")]
     [InlineData("SOURCE must be a source id such as truerng0, got '../x'", "fault", "../x", "stuck")]
+    [InlineData("SOURCE must be a source id such as truerng0, got '..'", "clear", "..")]
     [InlineData("unknown subcommand 'break'", "break", "truerng0")]
     public async Task Bad_input_is_exit_2_naming_it_before_anything_is_sent(string message, params string[] args)
     {
