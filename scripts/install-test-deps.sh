@@ -17,7 +17,7 @@ declare -A tool_of_package=(
   [nodejs]=node
   [libbz2-1.0]=/usr/lib/x86_64-linux-gnu/libbz2.so.1.0
   [wrk]=wrk
-  [chromium]=/usr/bin/chromium
+  [chromium]=chromium
 )
 
 missing=()

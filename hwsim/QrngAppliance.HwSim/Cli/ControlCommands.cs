@@ -1,5 +1,5 @@
 using System.Globalization;
-using QrngAppliance.HwSim.TrueRng;
+using QrngAppliance.HwSim.Faults;
 
 namespace QrngAppliance.HwSim.Cli;
 
@@ -9,7 +9,7 @@ namespace QrngAppliance.HwSim.Cli;
 /// </summary>
 internal static class ControlCommands
 {
-    public const string Help = "commands: fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N], disconnect, reconnect, status, quit";
+    public const string Help = "commands: fault none|stuck[:BYTE]|bias[:P]|correlation[:P]|slow[:F]|garbage[:N]|disconnect|reconnect, disconnect, reconnect, status, quit";
 
     /// <summary>Runs one command line; <paramref name="quit"/> is set by <c>quit</c>.</summary>
     public static string Execute(ISimulatedDevice sim, string line, out bool quit)
@@ -26,9 +26,23 @@ internal static class ControlCommands
             switch (words[0].ToLowerInvariant())
             {
                 case "fault" when words.Length >= 2:
-                    // "fault stuck 0x00" and "fault stuck:0x00" mean the same.
-                    sim.SetFault(SimulatedFault.Parse(string.Join(':', words[1..])));
-                    return $"ok fault {sim.Fault}";
+                    // "fault stuck 0x00" and "fault stuck:0x00" mean the same; the text form is the one qrng sim fault takes.
+                    var fault = InjectedFault.Parse(string.Join(':', words[1..]));
+                    switch (fault.Kind)
+                    {
+                        case InjectedFaultKind.Disconnect:
+                            sim.Disconnect();
+                            return "ok disconnected";
+                        case InjectedFaultKind.Reconnect:
+                            sim.Reconnect();
+                            return $"ok reconnected slave={sim.SlavePath}";
+                        case InjectedFaultKind.TpmError:
+                            return "error tpm-error needs a TPM (hwsim tpm runs swtpm; qrng run --sim puts a fault proxy in front of it)";
+                        default:
+                            sim.SetFault(fault.Stream);
+                            return $"ok fault {sim.Fault}";
+                    }
+
                 case "disconnect":
                     sim.Disconnect();
                     return "ok disconnected";

@@ -22,7 +22,8 @@ public static class HwSimCli
         and cmdX (firmware dump). The USB simulators (Quantis, ChaosKey) are in-process only (no USB bus here).
         Prints "ready link=... slave=... rate=... fault=... device=..." when up.
         Runs until SIGINT/SIGTERM. Control lines on stdin (and on --control-socket, a unix socket), one reply each:
-          fault none | fault stuck[:BYTE] | fault bias[:P]   change the injected fault
+          fault KIND[:ARG]                                   change the injected fault (none, stuck, bias, correlation,
+                                                             slow, garbage, disconnect, reconnect; as qrng sim fault)
           disconnect | reconnect                             unplug (close the pty, remove the link) / replug
           status | quit
         Exit codes: 0 stopped, 2 usage error.

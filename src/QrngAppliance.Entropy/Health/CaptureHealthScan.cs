@@ -59,6 +59,15 @@ public sealed class CaptureHealthScan
 
     public long BlocksEstimated { get; private set; }
 
+    /// <summary>
+    /// The estimate after each block (its last sample's index), thinned to at most <see cref="TracePoints"/> + 1 points
+    /// (every k-th block, the last one always) for a chart of the capture.
+    /// </summary>
+    public IReadOnlyList<(long Index, double Estimate)> EstimateTrace { get; private set; } = [];
+
+    /// <summary>The most points <see cref="EstimateTrace"/> holds.</summary>
+    public const int TracePoints = 600;
+
     /// <param name="aptWindow">The APT window; null for §4.4's (1024 binary, 512 otherwise).</param>
     /// <param name="floor">Estimate floor; null for 0.75 × H, the firmware profiles' default.</param>
     public static CaptureHealthScan Run(ReadOnlySpan<byte> samples, int sampleBits, double minEntropy, int? aptWindow = null, double? floor = null)
@@ -110,6 +119,9 @@ public sealed class CaptureHealthScan
     {
         var estimator = new OnlineEntropyEstimator(SampleBits, block);
         var alarms = new List<EstimateAlarm>();
+        var trace = new List<(long Index, double Estimate)>();
+        var blocks = samples.Length / block;
+        var every = Math.Max(1, (blocks + TracePoints - 1) / TracePoints);
         var below = false;
         for (var at = 0; at + block <= samples.Length; at += block)
         {
@@ -117,6 +129,11 @@ public sealed class CaptureHealthScan
             BlocksEstimated++;
             var h = estimator.Estimate;
             BlocksCreditedBelowClaim += h < MinEntropyPerSample ? 1 : 0;
+            if (BlocksEstimated % every == 0 || BlocksEstimated == blocks)
+            {
+                trace.Add((at + block - 1, h));
+            }
+
             if (estimator.EstimatedOver < SourceHealthMonitor.JudgedSamplesFor(SampleBits, MinEntropyPerSample, block))
             {
                 continue;
@@ -138,6 +155,7 @@ public sealed class CaptureHealthScan
         }
 
         EstimateAlarms = alarms;
+        EstimateTrace = trace;
         if (BlocksEstimated > 0)
         {
             FinalEstimate = estimator.Estimate;

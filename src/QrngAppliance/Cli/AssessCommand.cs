@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using QrngAppliance.Cli.Reports;
 using QrngAppliance.Entropy.Assessment;
 using QrngAppliance.Entropy.Assessment.Iid;
 using QrngAppliance.Entropy.Assessment.Restart;
+using QrngAppliance.Entropy.Health;
 
 namespace QrngAppliance.Cli;
 
@@ -19,6 +21,7 @@ public sealed class AssessCommand : ICliCommand
     public string Usage =>
         """
         usage: qrng assess FILE --bits N [--non-iid] [--iid] [--restart --h-i H] [--json] [--raw-bytes] [--seed S] [--threads T]
+                           [--report REPORT.html [--claimed H]]
 
         Assesses the min-entropy of the samples in FILE as SP 800-90B prescribes and NIST's reference tool computes it.
           FILE          one sample per byte, the symbol in the low N bits (NIST's format)
@@ -32,12 +35,17 @@ public sealed class AssessCommand : ICliCommand
           --seed S      seed for the permutation test's shuffles (default: random), for reproducible runs
           --threads T   estimators run at once (default: all cores)
           --json        machine-readable output with the keys of expected_nist_90b.json
+          --report F    also write F: one self-contained HTML page (no script, nothing fetched) with the symbol
+                        histogram, each estimator against the claimed and assessed H, the IID and restart
+                        verdicts, and where the §4.4 health tests would alarm over FILE
+          --claimed H   the claimed min-entropy per sample, drawn in the report and used for its health tests
+                        (default: the assessed H)
         Exit codes: 0 assessed, 1 the data is not IID (--iid) or failed the restart test (--restart), 2 bad input.
         """;
 
     public IReadOnlyList<string> Flags { get; } = ["--non-iid", "--iid", "--restart", "--json", "--raw-bytes"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--bits", "--seed", "--threads", "--h-i"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--bits", "--seed", "--threads", "--h-i", "--report", "--claimed"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
@@ -58,13 +66,17 @@ public sealed class AssessCommand : ICliCommand
         double? hI = null;
         if (restart)
         {
-            hI = ParseEntropy(args.Value("--h-i") ?? throw new UsageException("--restart needs --h-i H (the initial entropy estimate)"), bits);
+            hI = ParseEntropy(args.Value("--h-i") ?? throw new UsageException("--restart needs --h-i H (the initial entropy estimate)"), bits, "--h-i");
         }
         else if (args.Value("--h-i") is not null)
         {
             throw new UsageException("--h-i is only used with --restart");
         }
 
+        var reportPath = ReportPath(args.Value("--report"));
+        double? claimed = args.Value("--claimed") is { } claim
+            ? (reportPath is null ? throw new UsageException("--claimed is only used with --report") : ParseEntropy(claim, bits, "--claimed"))
+            : null;
         var data = Load(path, bits, args.Flag("--raw-bytes"));
         var report = new AssessReport(path, data);
         var showProgress = context.OutputIsTerminal && !json;
@@ -101,6 +113,11 @@ public sealed class AssessCommand : ICliCommand
         }
 
         await context.Out.WriteAsync(json ? report.ToJson() : report.ToText());
+        if (reportPath is not null)
+        {
+            await WriteHtmlReportAsync(reportPath, path, data, new AssessResults(bits, report.NonIid, report.Iid, report.Restart), claimed, cancellationToken);
+        }
+
         return report.Failed ? ExitCodes.Failure : ExitCodes.Success;
     }
 
@@ -116,14 +133,52 @@ public sealed class AssessCommand : ICliCommand
             : throw new UsageException($"--seed must be a whole number from 0 to {ulong.MaxValue}, got '{text}'");
     }
 
-    private static double ParseEntropy(string text, int bits)
+    private static double ParseEntropy(string text, int bits, string option)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var h) || double.IsNaN(h))
         {
-            throw new UsageException($"--h-i must be a number of bits, got '{text}'");
+            throw new UsageException($"{option} must be a number of bits, got '{text}'");
         }
 
-        return h >= 0 && h <= bits ? h : throw new UsageException($"--h-i must be between 0 and --bits ({bits}), got {text}");
+        return h >= 0 && h <= bits ? h : throw new UsageException($"{option} must be between 0 and --bits ({bits}), got {text}");
+    }
+
+    /// <summary>Checked before the (long) assessment runs, so a typo in the report's folder costs nothing.</summary>
+    private static string? ReportPath(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new UsageException($"--report '{path}' is a directory; name the HTML file to write");
+        }
+
+        return Directory.Exists(Path.GetDirectoryName(full))
+            ? full
+            : throw new UsageException($"--report '{path}': the folder {Path.GetDirectoryName(full)} does not exist");
+    }
+
+    /// <summary>Written beside its final name and renamed over it, so an interrupted run never leaves half a page.</summary>
+    private static async Task WriteHtmlReportAsync(string reportPath, string samplePath, SampleData data, AssessResults results, double? claimed, CancellationToken cancellationToken)
+    {
+        var h = AssessHtmlReport.HealthTestEntropy(results, claimed);
+        var health = h is > 0 ? CaptureHealthScan.Run(data.RawSymbols, data.BitsPerSample, h.Value) : null;
+        var html = new AssessHtmlReport(samplePath, data, results, claimed, health).Render();
+        var temp = $"{reportPath}.{Environment.ProcessId}.tmp";
+        try
+        {
+            await File.WriteAllTextAsync(temp, html, cancellationToken);
+            File.Move(temp, reportPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new UsageException($"--report '{reportPath}' cannot be written: {e.Message}");
+        }
     }
 
     private static SampleData Load(string path, int bits, bool packed)

@@ -18,6 +18,7 @@ public static class CliApp
         new SelftestCommand(),
         new HealthCommand(),
         new ReadCommand(),
+        new SimCommand(),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context)

@@ -32,10 +32,11 @@ internal sealed class CliSources : IAsyncDisposable
 
     public IReadOnlyList<SkippedDevice> Skipped { get; }
 
-    /// <summary>Reads --config, --data, --sim (and the hidden --sim-fault); configuration errors are usage errors (exit 2).</summary>
+    /// <summary>Reads --config, --data, --sim, --sim-devices (and the hidden --sim-fault); configuration errors are usage errors (exit 2).</summary>
     public static async Task<CliSources> OpenAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
         var fault = SimulatedDevices.ParseFault(args);
+        var selection = SimulatedDevices.ParseSelection(args);
         ApplianceOptions options;
         DeviceSourceResolver resolver;
         try
@@ -54,12 +55,12 @@ internal sealed class CliSources : IAsyncDisposable
             throw new UsageException(e.Message);
         }
 
-        var sim = args.Flag("--sim") ? await SimulatedDevices.StartAsync(options, fault, context.Error, cancellationToken) : null;
+        var sim = args.Flag("--sim") ? await SimulatedDevices.StartAsync(options, fault, selection, context.Error, cancellationToken) : null;
         try
         {
             if (sim is not null)
             {
-                resolver = resolver.WithSimulatedAdc(sim.AdcBus);
+                resolver = sim.Attach(resolver);
             }
 
             var configured = options.Sources.Select((s, i) => resolver.Resolve(s, i)).ToList();

@@ -15,18 +15,20 @@ public sealed class DevicesCommand : ICliCommand
     public string Summary => "list sources (configured and discovered): id, model, transport, profile, path, state; and skipped devices";
 
     public string Usage => """
-        usage: qrng devices [--sim] [--json] [--config FILE] [--data DIR]
-          --sim          include the simulated devices 'qrng run --sim' uses (hwsim TrueRNG and ADC board; swtpm when installed)
+        usage: qrng devices [--sim] [--sim-devices LIST] [--json] [--config FILE] [--data DIR]
+          --sim          include the simulated devices 'qrng run --sim' uses (every hwsim model; swtpm when installed)
+          --sim-devices L  with --sim, only these models (comma-separated: truerng, truerngpro, onerng, quantis,
+                           chaoskey, tpm, hwrng, mcp3008, ads1115; default all)
           --json         {"sources":[{id,model,transport,profile,path,origin,state}],"skipped":[{device,reason}]}
           --config FILE  configuration as for 'qrng run' (Appliance:Sources, Appliance:Discovery, ...)
         state: present (device node exists), absent (it does not), network (tcp:// TPM simulator; not probed),
-        simulated (hwsim: bus of the --sim board).
+        simulated (hwsim: an in-process device of --sim: the ADC board, the USB sticks).
         Never opens a device; use 'qrng selftest' for that.
         """;
 
     public IReadOnlyList<string> Flags { get; } = ["--sim", "--json"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--data"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--data", "--sim-devices"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {

@@ -22,18 +22,20 @@ public sealed class ReadCommand : ICliCommand
     public string Summary => "read N bytes from one source to stdout (conditioned, or --raw samples)";
 
     public string Usage => $"""
-        usage: qrng read --source ID --bytes N [--raw] [--force] [--sim] [--config FILE] [--data DIR]
+        usage: qrng read --source ID --bytes N [--raw] [--force] [--sim] [--sim-devices LIST] [--config FILE] [--data DIR]
           --source ID    a source id from 'qrng devices'
           --bytes N      how many bytes, 1..{MaxBytes}
           --raw          raw samples as the device gives them (no health tests, no conditioning)
           --force        write binary even when stdout is a terminal
           --sim          read the simulated devices 'qrng run --sim' uses
+          --sim-devices L  with --sim, only these models (comma-separated: truerng, truerngpro, onerng, quantis,
+                           chaoskey, tpm, hwrng, mcp3008, ads1115; default all)
         Exit 0 done, 1 health-test failure or unreadable source, 2 usage error.
         """;
 
     public IReadOnlyList<string> Flags { get; } = ["--raw", "--force", "--sim"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--source", "--bytes", "--config", "--data", "--sim-fault"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--source", "--bytes", "--config", "--data", "--sim-fault", "--sim-devices"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using QrngAppliance.Configuration;
+using QrngAppliance.Api;
 using QrngAppliance.Devices.Kernel;
 using QrngAppliance.Pipeline;
 
@@ -12,11 +13,14 @@ public sealed class RunCommand : ICliCommand
     public string Summary => "run the appliance (--sim: against simulated devices, SQLite under ./data)";
 
     public string Usage => """
-        usage: qrng run [--sim] [--config FILE] [--urls URL] [--data DIR]
-          --sim          start a simulated TrueRNG (hwsim, on a real pty) read like /dev/ttyACM0 (source truerng0),
-                         noise circuits on a simulated MCP3008 (SPI, source adc0) and ADS1115 (I2C, source adc1) and,
-                         when swtpm is installed, a software TPM on 127.0.0.1 (source tpm0); sysfs discovery is off
-                         unless Appliance:Discovery is true
+        usage: qrng run [--sim] [--sim-devices LIST] [--config FILE] [--urls URL] [--data DIR]
+          --sim          run against every model hwsim simulates, each read by its real driver: TrueRNG v3
+                         (truerng0), TrueRNGpro (truerngpro0) and OneRNG (onerng0) on real ptys, Quantis USB
+                         (quantis0) and ChaosKey (chaoskey0) at the libusb seam, swtpm when installed (tpm0), a
+                         kernel hwrng (hwrng0), MCP3008 and ADS1115 noise circuits (adc0, adc1); faults on demand
+                         with 'qrng sim fault'; sysfs discovery is off unless Appliance:Discovery is true
+          --sim-devices L  with --sim, only these models (comma-separated: truerng, truerngpro, onerng, quantis,
+                           chaoskey, tpm, hwrng, mcp3008, ads1115; default all)
           --config FILE  JSON configuration (section "Appliance"; see README); QRNG_Appliance__* env vars override it
           --urls URL     where the HTTP API listens (default Appliance:Urls, else http://127.0.0.1:8080)
           --data DIR     state folder: journal and keys (default ./data, or Appliance:DataDir)
@@ -24,7 +28,7 @@ public sealed class RunCommand : ICliCommand
 
     public IReadOnlyList<string> Flags { get; } = ["--sim"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--urls", "--data", "--sim-fault", "--sim-fault-after"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--urls", "--data", "--sim-fault", "--sim-devices"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {
@@ -52,7 +56,7 @@ public sealed class RunCommand : ICliCommand
         }
 
         var fault = SimulatedDevices.ParseFault(args);
-        var faultDelay = SimulatedDevices.ParseFaultDelay(args);
+        var selection = SimulatedDevices.ParseSelection(args);
         SimulatedDevices? sim = null;
         // The simulators' notices wait until the API listens: a startup that fails prints its one line and nothing else.
         var notices = new StringWriter();
@@ -60,7 +64,7 @@ public sealed class RunCommand : ICliCommand
         {
             if (args.Flag("--sim"))
             {
-                sim = await SimulatedDevices.StartAsync(options, faultDelay is null ? fault : null, notices, cancellationToken);
+                sim = await SimulatedDevices.StartAsync(options, fault, selection, notices, cancellationToken);
             }
 
             await using var app = await BuildAsync(options, urls, sim, cancellationToken);
@@ -74,11 +78,8 @@ public sealed class RunCommand : ICliCommand
             }
 
             await context.Error.WriteAsync(notices.ToString());
-            await context.Error.WriteLineAsync($"qrng: listening on {string.Join(", ", urls)}; data in {Path.GetFullPath(options.DataDir)}");
-            if (sim is not null && fault is not null && faultDelay is { } delay)
-            {
-                sim.StartFaultAfter(fault, delay, context.Error);
-            }
+            // The bound addresses, not the requested ones: with port 0 this line is how a caller learns the port.
+            await context.Error.WriteLineAsync($"qrng: listening on {string.Join(", ", app.Urls)}; data in {Path.GetFullPath(options.DataDir)}");
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;
         }
@@ -99,10 +100,15 @@ public sealed class RunCommand : ICliCommand
     {
         try
         {
-            var resolver = DeviceSourceResolver.Load(options.ProfilesDir, sim?.AdcBus);
+            var resolver = DeviceSourceResolver.Load(options.ProfilesDir);
+            if (sim is not null)
+            {
+                resolver = sim.Attach(resolver);
+            }
+
             var sink = options.KernelSink ? OpenKernelSink() : null;
             var discovery = options.Discovery ?? true ? SourceDiscovery.FromOptions(options, resolver) : null;
-            return await ApplianceHost.BuildAsync(
+            var app = await ApplianceHost.BuildAsync(
                 options,
                 source => resolver.Resolve(source, options.Sources.IndexOf(source)),
                 urls,
@@ -119,6 +125,13 @@ public sealed class RunCommand : ICliCommand
                     }
                 },
                 cancellationToken: cancellationToken);
+            if (sim is not null)
+            {
+                // Only a simulated appliance has devices to break on purpose; a real one never maps these routes.
+                app.MapSimulatorEndpoints(sim.Control);
+            }
+
+            return app;
         }
         catch (ConfigurationException e)
         {

@@ -20,8 +20,10 @@ public sealed class SelftestCommand : ICliCommand
     public string Summary => "run the 1024-sample startup health test on every source; exit 1 on any failure";
 
     public string Usage => """
-        usage: qrng selftest [--sim] [--config FILE] [--data DIR]
+        usage: qrng selftest [--sim] [--sim-devices LIST] [--config FILE] [--data DIR]
           --sim          test the simulated devices 'qrng run --sim' uses
+          --sim-devices L  with --sim, only these models (comma-separated: truerng, truerngpro, onerng, quantis,
+                           chaoskey, tpm, hwrng, mcp3008, ads1115; default all)
           --config FILE  configuration as for 'qrng run'
         Prints one line per source: pass, or FAIL with the test that failed (rct/apt, sample index) or why it
         could not be read. Exit 0 all passed, 1 any failure (or no sources), 2 usage or configuration error.
@@ -29,7 +31,7 @@ public sealed class SelftestCommand : ICliCommand
 
     public IReadOnlyList<string> Flags { get; } = ["--sim"];
 
-    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--data", "--sim-fault"];
+    public IReadOnlyList<string> ValuedOptions { get; } = ["--config", "--data", "--sim-fault", "--sim-devices"];
 
     public async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
     {

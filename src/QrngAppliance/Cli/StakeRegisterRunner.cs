@@ -13,8 +13,6 @@ namespace QrngAppliance.Cli;
 /// </summary>
 internal static class StakeRegisterRunner
 {
-    public const string TokenVariable = "QRNG_TOKEN";
-
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(CommandArgs args, CliContext context, CancellationToken cancellationToken)
@@ -35,7 +33,7 @@ internal static class StakeRegisterRunner
 
         var leaves = args.Int32("--leaves", RegistryOptions.Default.MinEntropyStakeLeaves, RegistryOptions.Default.MinEntropyStakeLeaves,
             RegistryOptions.Default.MaxEntropyStakeLeaves);
-        var token = await ReadTokenAsync(args.Value("--token-file"), cancellationToken);
+        var token = await ClientToken.ReadAsync(args.Value("--token-file"), "stake:write", cancellationToken);
 
         using var http = new HttpClient { Timeout = s_timeout };
         try
@@ -65,34 +63,6 @@ internal static class StakeRegisterRunner
             await context.Error.WriteLineAsync($"registration failed: {e.Message}");
             return ExitCodes.Failure;
         }
-    }
-
-    /// <summary>
-    /// The token comes from a file or <c>QRNG_TOKEN</c>, never from an argument: the command line of every process is
-    /// readable by every local user.
-    /// </summary>
-    private static async Task<string> ReadTokenAsync(string? path, CancellationToken cancellationToken)
-    {
-        string? token;
-        if (path is not null)
-        {
-            try
-            {
-                token = (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"--token-file {path}: {e.Message}");
-            }
-        }
-        else
-        {
-            token = Environment.GetEnvironmentVariable(TokenVariable)?.Trim();
-        }
-
-        return string.IsNullOrEmpty(token)
-            ? throw new UsageException($"a token with stake:write is needed: --token-file FILE or the {TokenVariable} environment variable")
-            : token;
     }
 
     private static string Registration(string id, string tokenStake, JsonElement stakeable, JsonElement attestation)

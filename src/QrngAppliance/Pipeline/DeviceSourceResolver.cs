@@ -13,11 +13,19 @@ namespace QrngAppliance.Pipeline;
 /// <summary>Binds configured sources to firmware profiles and the driver for their transport.</summary>
 /// <param name="profiles">The loaded profiles.</param>
 /// <param name="directory">Where they were loaded from, so discovery can name a broken file a device was meant for.</param>
-/// <param name="simulatedAdc">The board hwsim simulates for <c>--sim</c>; sources with a <c>hwsim:</c> path use it.</param>
-public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? directory = null, IAdcBus? simulatedAdc = null)
+/// <param name="simulatedAdc">The board hwsim simulates for <c>--sim</c>; ADC sources with a <c>hwsim:</c> path use it.</param>
+/// <param name="simulatedUsb">
+/// The in-process USB devices hwsim simulates for <c>--sim</c> by name; a USB source with path <c>hwsim:NAME</c> reads
+/// <c>NAME</c> through the same driver a real stick gets, at the libusb seam.
+/// </param>
+public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? directory = null, IAdcBus? simulatedAdc = null,
+    IReadOnlyDictionary<string, IUsbTransport>? simulatedUsb = null)
 {
+    /// <summary>Path prefix of a device hwsim simulates in-process (no device node): <c>hwsim:spidev0.0</c>, <c>hwsim:quantis0</c>.</summary>
+    public const string SimulatedPrefix = "hwsim:";
+
     /// <summary>Path prefix of an ADC source on hwsim's simulated bus: <c>hwsim:spidev0.0</c>.</summary>
-    public const string SimulatedAdcPrefix = "hwsim:";
+    public const string SimulatedAdcPrefix = SimulatedPrefix;
 
     public FirmwareProfileSet Profiles { get; } = profiles;
 
@@ -39,7 +47,10 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
     }
 
     /// <summary>The same profiles with <paramref name="bus"/> as the simulated board (what <c>--sim</c> plugs in).</summary>
-    public DeviceSourceResolver WithSimulatedAdc(IAdcBus bus) => new(Profiles, Directory, bus);
+    public DeviceSourceResolver WithSimulatedAdc(IAdcBus bus) => new(Profiles, Directory, bus, simulatedUsb);
+
+    /// <summary>The same profiles with everything <c>--sim</c> plugs in that has no device node: the ADC board and the USB devices.</summary>
+    public DeviceSourceResolver WithSimulatedHardware(IAdcBus bus, IReadOnlyDictionary<string, IUsbTransport> usb) => new(Profiles, Directory, bus, usb);
 
     public SourceDefinition Resolve(SourceOptions source, int index)
     {
@@ -71,6 +82,7 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             "serial" when profile.Model == "onerng" =>
                 async ct => await OneRngEntropySource.OpenAsync(path, profile, id, cancellationToken: ct),
             "serial" => _ => ValueTask.FromResult<EntropySource>(TrueRngEntropySource.Open(path, profile, id)),
+            "usb" when path.StartsWith(SimulatedPrefix, StringComparison.Ordinal) => OpenSimulatedUsb(id, profile, path, key),
             "usb" when profile.Usb is { } usb && profile.Model == "quantis-usb" =>
                 _ => ValueTask.FromResult<EntropySource>(QuantisUsbEntropySource.Open(OpenUsb(usb), profile, id)),
             "usb" when profile.Usb is { } usb && profile.Model == "chaoskey" =>
@@ -114,6 +126,29 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
                 $"'{path}' is hwsim's simulated bus, which only --sim provides")
             : new LinuxAdcBus(Path.GetDirectoryName(path)!);
         return _ => ValueTask.FromResult<EntropySource>(AdcNoiseEntropySource.Open(profile, id, bus));
+    }
+
+    /// <summary>
+    /// A USB source on one of hwsim's in-process devices. The simulated device outlives every source opened on it (it
+    /// is unplugged and replugged, not recreated), so the source leaves it open.
+    /// </summary>
+    private Func<CancellationToken, ValueTask<EntropySource>> OpenSimulatedUsb(string id, FirmwareProfile profile, string path, string key)
+    {
+        var pathKey = key.Replace(":Profile", ":Path", StringComparison.Ordinal);
+        var name = path[SimulatedPrefix.Length..];
+        if (simulatedUsb is null || !simulatedUsb.TryGetValue(name, out var device))
+        {
+            throw new ConfigurationException(pathKey, simulatedUsb is null
+                ? $"'{path}' is one of hwsim's simulated USB devices, which only --sim provides"
+                : $"'{path}' names no simulated USB device (there are: {string.Join(", ", simulatedUsb.Keys.Select(k => SimulatedPrefix + k))})");
+        }
+
+        return profile.Model switch
+        {
+            "quantis-usb" => _ => ValueTask.FromResult<EntropySource>(QuantisUsbEntropySource.Open(device, profile, id, leaveOpen: true)),
+            "chaoskey" => _ => ValueTask.FromResult<EntropySource>(ChaosKeyEntropySource.Open(device, profile, id, leaveOpen: true)),
+            _ => throw new ConfigurationException(key, $"USB profile '{profile.Model}' has no driver in this build"),
+        };
     }
 
     // One libusb context for the process: libusb_init is not free, and every USB source shares the bus.

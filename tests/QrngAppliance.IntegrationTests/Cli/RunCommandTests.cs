@@ -43,17 +43,6 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith("qrng run:", error);
     }
 
-    [Theory]
-    [InlineData("--sim-fault-after needs --sim-fault", "--sim", "--sim-fault-after", "5")]
-    [InlineData("--sim-fault-after must be a number of seconds above 0", "--sim", "--sim-fault", "stuck", "--sim-fault-after", "0")]
-    [InlineData("--sim-fault-after must be a number of seconds above 0", "--sim", "--sim-fault", "stuck", "--sim-fault-after", "soon")]
-    public async Task A_bad_delayed_sim_fault_is_a_usage_error_naming_it(string expected, params string[] args)
-    {
-        var (exit, _, error) = await CliHarness.RunAsync(["run", .. args, "--data", Path.Combine(_dir, "data"), "--urls", "http://127.0.0.1:0"]);
-        Assert.Equal(2, exit);
-        Assert.Contains(expected, error);
-    }
-
     [Fact]
     public async Task Unknown_commands_and_no_command_are_usage_errors()
     {

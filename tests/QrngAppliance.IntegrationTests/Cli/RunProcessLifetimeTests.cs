@@ -24,7 +24,7 @@ public sealed class RunProcessLifetimeTests : IDisposable
         ExternalTool.Require("swtpm", "swtpm");
         ExternalTool.Require("setpriv", "util-linux");
         int swtpm;
-        await using (var first = QrngProcess.Start("run", "--sim", "--data", DataDir, "--urls", "http://127.0.0.1:0"))
+        await using (var first = QrngProcess.Start("run", "--sim", "--sim-devices", "truerng,tpm", "--data", DataDir, "--urls", "http://127.0.0.1:0"))
         {
             await first.WaitForStderrAsync("listening on");
             Assert.Contains(first.Stderr, l => l.Contains("as source tpm0", StringComparison.Ordinal));
@@ -36,7 +36,7 @@ public sealed class RunProcessLifetimeTests : IDisposable
 
         await WaitUntilAsync(() => !IsAlive(swtpm) && SwtpmStateLock.FindHolder(TpmState) is null, $"swtpm {swtpm} to die with qrng");
 
-        await using var second = QrngProcess.Start("run", "--sim", "--data", DataDir, "--urls", "http://127.0.0.1:0");
+        await using var second = QrngProcess.Start("run", "--sim", "--sim-devices", "truerng,tpm", "--data", DataDir, "--urls", "http://127.0.0.1:0");
         await second.WaitForStderrAsync("listening on");
         Assert.Contains(second.Stderr, l => l.Contains("as source tpm0", StringComparison.Ordinal));
         Assert.DoesNotContain(second.Stderr, l => l.Contains("leftover", StringComparison.Ordinal));
@@ -51,7 +51,7 @@ public sealed class RunProcessLifetimeTests : IDisposable
         var leftoverPid = SwtpmStateLock.FindHolder(TpmState);
         Assert.NotNull(leftoverPid);
 
-        await using var qrng = QrngProcess.Start("run", "--sim", "--data", DataDir, "--urls", "http://127.0.0.1:0");
+        await using var qrng = QrngProcess.Start("run", "--sim", "--sim-devices", "truerng,tpm", "--data", DataDir, "--urls", "http://127.0.0.1:0");
         await qrng.WaitForStderrAsync("listening on");
 
         Assert.Contains(qrng.Stderr, l => l.Contains($"killed leftover swtpm (pid {leftoverPid})", StringComparison.Ordinal));
@@ -69,7 +69,7 @@ public sealed class RunProcessLifetimeTests : IDisposable
         occupant.Start();
         var url = $"http://{host}:{((IPEndPoint)occupant.LocalEndpoint).Port}";
 
-        await using var qrng = QrngProcess.Start("run", "--sim", "--data", DataDir, "--urls", url);
+        await using var qrng = QrngProcess.Start("run", "--sim", "--sim-devices", "truerng,tpm", "--data", DataDir, "--urls", url);
         var (exit, stderr) = await qrng.WaitForExitAsync();
 
         Assert.Equal(2, exit);

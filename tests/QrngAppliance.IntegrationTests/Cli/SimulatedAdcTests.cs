@@ -21,7 +21,7 @@ public sealed class SimulatedAdcTests : IDisposable
     {
         var options = new ApplianceOptions { DataDir = Data, PulsePeriodSeconds = 0.2 };
         var notices = new StringWriter();
-        await using var sim = await SimulatedDevices.StartAsync(options, fault: null, notices, CancellationToken.None);
+        await using var sim = await SimulatedDevices.StartAsync(options, fault: null, selection: new HashSet<string> { "mcp3008", "ads1115" }, notices, CancellationToken.None);
         // The builder 'qrng run --sim' uses, with the same simulated board.
         await using var app = await RunCommand.BuildAsync(options, ["http://127.0.0.1:0"], sim, CancellationToken.None);
         await app.StartAsync();
@@ -62,7 +62,7 @@ public sealed class SimulatedAdcTests : IDisposable
     [Fact]
     public async Task Selftest_sim_fails_both_adc_sources_on_the_rct_when_the_circuits_are_stuck()
     {
-        var (exit, stdout, _) = await CliHarness.RunAsync("selftest", "--sim", "--sim-fault", "stuck", "--data", Data);
+        var (exit, stdout, _) = await CliHarness.RunAsync("selftest", "--sim", "--sim-devices", "mcp3008,ads1115", "--sim-fault", "stuck", "--data", Data);
 
         Assert.Equal(1, exit);
         Assert.Matches(@"adc0\s+FAIL rct \(repetition count, cutoff 11\) at sample \d+", stdout);
@@ -72,7 +72,7 @@ public sealed class SimulatedAdcTests : IDisposable
     [Fact]
     public async Task Selftest_sim_passes_both_healthy_adc_sources()
     {
-        var (exit, stdout, _) = await CliHarness.RunAsync("selftest", "--sim", "--data", Data);
+        var (exit, stdout, _) = await CliHarness.RunAsync("selftest", "--sim", "--sim-devices", "mcp3008,ads1115", "--data", Data);
 
         Assert.True(exit == 0, stdout);
         Assert.Matches(@"adc0\s+pass \(mcp3008-avalanche at hwsim:spidev0\.0", stdout);
