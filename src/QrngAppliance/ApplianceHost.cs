@@ -58,7 +58,22 @@ public static class ApplianceHost
         var pool = await AttestedPool.LoadAsync(journal, metrics, options.PoolCapacity, cancellationToken);
         var registry = new SourceRegistry();
         using var bootLogger = LoggerFactory.Create(b => b.AddApplianceConsole(SystemdHelpers.IsSystemdService()));
-        var quoter = await PulseQuoting.CreateQuoterAsync(options.TpmQuote, definitions, bootLogger.CreateLogger<TpmPulseQuoter>(), cancellationToken);
+        TpmPulseQuoter? quoter;
+        try
+        {
+            quoter = await PulseQuoting.CreateQuoterAsync(options.TpmQuote, definitions, bootLogger.CreateLogger<TpmPulseQuoter>(), cancellationToken);
+        }
+        catch
+        {
+            // swtpm serves one client at a time: a connection left open by a failed start would block the next one.
+            foreach (var tpm in definitions.Select(d => d.Tpm).OfType<Devices.Tpm.TpmConnection>())
+            {
+                await tpm.DisposeAsync();
+            }
+
+            throw;
+        }
+
         var chainSettings = new PulseChainSettings(
             applianceId, TimeSpan.FromSeconds(options.PulsePeriodSeconds), options.DataDir, SigningKeyStore.LoadOrCreateLocalRandomKey(options.DataDir),
             [.. definitions.Where(d => d.ProfileSha256 is not null).Select(d => new ProofsProfileHash(d.Id, d.ProfileSha256!))], quoter);
