@@ -14,7 +14,7 @@ namespace QrngAppliance.Benchmarks.Devices;
 /// (TPM2_PCR_Read of the default 8 boot PCRs, TPM2_Quote with the persisted AK, and the appliance's own check of
 /// the quote), for an ECC P-256 and an RSA-2048 AK. Baseline: the TPM2_PCR_Read alone (one round trip). One
 /// swtpm per AK type (one client each). swtpm's CPU is not in the allocation column, but it is in the time.
-/// Run: dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- --filter '*TpmQuote*'
+/// Run: dotnet run -c Release --project tests/QrngAppliance.Benchmarks -- --filter '*TpmQuote*' --inProcess
 /// </summary>
 [MemoryDiagnoser]
 public class TpmQuoteBenchmarks
@@ -26,8 +26,14 @@ public class TpmQuoteBenchmarks
     private TpmClient _eccClient = null!;
     private TpmPcrSelection _selection = null!;
 
+    // Synchronous: BenchmarkDotNet's in-process toolchain (--inProcess) does not await an async GlobalSetup.
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         var options = new TpmQuoteOptions();
         _selection = options.PcrSelection;
@@ -46,8 +52,7 @@ public class TpmQuoteBenchmarks
     [Benchmark(Baseline = true)]
     public Task PcrRead_8() => _eccClient.PcrReadAsync(_selection, CancellationToken.None);
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
+    private async Task CleanupAsync()
     {
         foreach (var (swtpm, connection) in _tpms)
         {
