@@ -86,7 +86,7 @@ public static class ApplianceHost
             pool, chain, journal, ledger, time, TimeSpan.FromSeconds(options.PulsePeriodSeconds), options.Entropy.ReserveFor(options.PoolCapacity));
         // Every DRBG reseed spends a leaf in the ledger too, so no leaf is ever used twice in any way: one ledger row
         // per reseed (per stripe at most every ReseedInterval or ReseedBytes), not per request.
-        var drbg = new StripedCtrDrbg(consumption.TakeReseedBlock, time, options.Entropy.BuildReseedPolicy(), options.Entropy.DrbgStripes);
+        var drbg = new StripedCtrDrbg(consumption.TakeReseedBlockAsync, time, options.Entropy.BuildReseedPolicy(), options.Entropy.DrbgStripes);
         var securityProofs = await SqliteSecurityProofStore.OpenAsync(journal.Path, cancellationToken);
         var validators = await SqliteValidatorRegistryStore.OpenAsync(journal.Path, cancellationToken);
         var registryOptions = options.Staking.BuildRegistryOptions();

@@ -56,6 +56,18 @@ public sealed class PooledCtrDrbg
     /// <summary>Fills <paramref name="output"/> (at most <see cref="MaxRequestBytes"/>).</summary>
     public void Generate(Span<byte> output)
     {
+        if (!TryGenerate(output))
+        {
+            throw new EntropyUnavailableException("no healthy entropy available to seed the DRBG; retry later");
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="output"/> (at most <see cref="MaxRequestBytes"/>), or returns false, having written
+    /// nothing, when the DRBG cannot serve without a fresh block and none was available.
+    /// </summary>
+    public bool TryGenerate(Span<byte> output)
+    {
         if (output.Length > MaxRequestBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(output), output.Length, $"at most {MaxRequestBytes} bytes per request");
@@ -74,7 +86,7 @@ public sealed class PooledCtrDrbg
             }
             else if (need is ReseedNeed.Instantiate or ReseedNeed.Required)
             {
-                throw new EntropyUnavailableException("no healthy entropy available to seed the DRBG; retry later");
+                return false;
             }
 
             for (var rest = output; !rest.IsEmpty;)
@@ -92,6 +104,8 @@ public sealed class PooledCtrDrbg
 
             _bytesSinceSeed += output.Length;
         }
+
+        return true;
     }
 
     private void Seed(byte[] block)

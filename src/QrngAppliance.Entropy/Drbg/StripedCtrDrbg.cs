@@ -8,12 +8,12 @@ namespace QrngAppliance.Entropy.Drbg;
 /// </summary>
 public sealed class StripedCtrDrbg
 {
-    private readonly PooledCtrDrbg[] _stripes;
+    private readonly Stripe[] _stripes;
 
     /// <param name="takeBlock">Returns one fresh 32-byte conditioned block, or null when none is available; told why it is asked.</param>
     /// <param name="stripes">How many stripes; 0 for one per processor.</param>
     /// <param name="runInBackground">Runs a due reseed's fetch off the request path (default: the thread pool; tests run it inline).</param>
-    public StripedCtrDrbg(Func<ReseedNeed, byte[]?> takeBlock, TimeProvider time, DrbgReseedPolicy policy, int stripes = 0, Action<Action>? runInBackground = null)
+    public StripedCtrDrbg(Func<ReseedNeed, ValueTask<byte[]?>> takeBlock, TimeProvider time, DrbgReseedPolicy policy, int stripes = 0, Action<Action>? runInBackground = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy.Validate();
@@ -23,13 +23,14 @@ public sealed class StripedCtrDrbg
         _stripes = [.. Enumerable.Range(0, stripes == 0 ? Environment.ProcessorCount : stripes).Select(_ =>
         {
             var source = new PrefetchingBlockSource(takeBlock, time, policy.Interval / 8, runInBackground);
-            return new PooledCtrDrbg(source.Take, time)
+            var drbg = new PooledCtrDrbg(source.Take, time)
             {
                 ReseedInterval = policy.Interval,
                 ReseedBytes = policy.Bytes,
                 MaxSeedAge = policy.HardInterval,
                 MaxBytesPerSeed = policy.HardBytes,
             };
+            return new Stripe(drbg, source);
         })];
     }
 
@@ -38,11 +39,30 @@ public sealed class StripedCtrDrbg
     public int StripeCount => _stripes.Length;
 
     /// <summary>Reseeds (instantiations included) over all stripes.</summary>
-    public long Reseeds => _stripes.Sum(s => s.Reseeds);
+    public long Reseeds => _stripes.Sum(s => s.Drbg.Reseeds);
 
-    /// <summary>Fills <paramref name="output"/> (at most <see cref="PooledCtrDrbg.MaxRequestBytes"/>) from the current core's stripe.</summary>
-    public void Generate(Span<byte> output) => Generate(output, Thread.GetCurrentProcessorId());
+    /// <summary>
+    /// Fills <paramref name="output"/> (at most <see cref="PooledCtrDrbg.MaxRequestBytes"/>) from the current core's
+    /// stripe; throws <see cref="EntropyUnavailableException"/> when that stripe cannot serve and no block came.
+    /// </summary>
+    public ValueTask GenerateAsync(Memory<byte> output, CancellationToken cancellationToken = default) =>
+        GenerateAsync(output, Thread.GetCurrentProcessorId(), cancellationToken);
 
     /// <summary>Fills <paramref name="output"/> from the stripe <paramref name="lane"/> maps to (tests pick stripes with it).</summary>
-    public void Generate(Span<byte> output, int lane) => _stripes[(int)((uint)lane % (uint)_stripes.Length)].Generate(output);
+    public ValueTask GenerateAsync(Memory<byte> output, int lane, CancellationToken cancellationToken = default)
+    {
+        var stripe = _stripes[(int)((uint)lane % (uint)_stripes.Length)];
+        return stripe.Drbg.TryGenerate(output.Span) ? ValueTask.CompletedTask : RefillAndGenerateAsync(stripe, output, cancellationToken);
+    }
+
+    private static async ValueTask RefillAndGenerateAsync(Stripe stripe, Memory<byte> output, CancellationToken cancellationToken)
+    {
+        await stripe.Blocks.WaitForFetchAsync(cancellationToken);
+        if (!stripe.Drbg.TryGenerate(output.Span))
+        {
+            throw new EntropyUnavailableException("no healthy entropy available to seed the DRBG; retry later");
+        }
+    }
+
+    private sealed record Stripe(PooledCtrDrbg Drbg, PrefetchingBlockSource Blocks);
 }

@@ -15,7 +15,7 @@ public static class EntropyEndpoints
 
     public static void MapEntropyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/entropy", (HttpRequest request, StripedCtrDrbg drbg, PulseChain chain, SourceRegistry sources, IPipelineMetrics metrics) =>
+        app.MapGet("/v1/entropy", async (HttpRequest request, StripedCtrDrbg drbg, PulseChain chain, SourceRegistry sources, IPipelineMetrics metrics) =>
         {
             var bytesText = request.Query["bytes"].ToString();
             if (string.IsNullOrEmpty(bytesText))
@@ -44,7 +44,7 @@ public static class EntropyEndpoints
             var data = new byte[bytes];
             try
             {
-                drbg.Generate(data);
+                await drbg.GenerateAsync(data, request.HttpContext.RequestAborted);
             }
             catch (EntropyUnavailableException e)
             {

@@ -50,26 +50,28 @@ public sealed class AttestedConsumption
     /// block is returned; null when the pool holds no more than <see cref="InternalReserve"/> leaves. Only the block
     /// that instantiates a DRBG stripe (<see cref="ReseedNeed.Instantiate"/>, once per stripe per process) may come
     /// from the reserve, so anonymous entropy is served as soon as the pool holds a leaf, and anonymous load can take
-    /// at most one reserved leaf per stripe, ever. Synchronous: the DRBG calls it under its lock or in the background.
+    /// at most one reserved leaf per stripe, ever.
     /// </summary>
-    public byte[]? TakeReseedBlock(ReseedNeed need) =>
-        TakeInternalLeaf(ConsumptionKind.DrbgReseed, "drbg-reseed", need == ReseedNeed.Instantiate ? 0 : InternalReserve)?.Block.Data;
+    public async ValueTask<byte[]?> TakeReseedBlockAsync(ReseedNeed need) =>
+        (await TakeInternalLeafAsync(ConsumptionKind.DrbgReseed, "drbg-reseed", need == ReseedNeed.Instantiate ? 0 : InternalReserve))?.Block.Data;
 
     /// <summary>
     /// One leaf for an internal consumer (the DRBG, the kernel sink), recorded as spent by
     /// <c>&lt;prefix&gt;-&lt;leaf index&gt;</c> before it is returned, so no leaf ever serves two purposes; null when
     /// the pool holds no more than <see cref="InternalReserve"/> leaves or the ledger cannot record it.
     /// </summary>
-    public PoolLeaf? TakeInternalLeaf(ConsumptionKind kind, string prefix) => TakeInternalLeaf(kind, prefix, InternalReserve);
+    public ValueTask<PoolLeaf?> TakeInternalLeafAsync(ConsumptionKind kind, string prefix) => TakeInternalLeafAsync(kind, prefix, InternalReserve);
 
-    private PoolLeaf? TakeInternalLeaf(ConsumptionKind kind, string prefix, int reserve)
+    // Asynchronous all the way down: the ledger serializes writers on an async gate, and a thread blocked on it
+    // (sync over async) waits for a thread-pool thread to hand the gate on, which a loaded pool may not have.
+    private async ValueTask<PoolLeaf?> TakeInternalLeafAsync(ConsumptionKind kind, string prefix, int reserve)
     {
         while (_pool.Pool.TryTakeAbove(reserve) is { } leaf)
         {
             var record = new ConsumptionRecord(kind, $"{prefix}-{leaf.Index}", ConsumptionRecord.LeafBytes, [leaf.Index], _time.GetUtcNow());
             try
             {
-                var result = Ledger.ConsumeAsync(record).GetAwaiter().GetResult();
+                var result = await Ledger.ConsumeAsync(record);
                 if (result.Outcome == ConsumeOutcome.Created)
                 {
                     return leaf;

@@ -40,7 +40,7 @@ public sealed partial class KernelSinkService(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(period, time, stoppingToken);
-                if (consumption.TakeInternalLeaf(ConsumptionKind.KernelSink, "kernel-sink") is { } leaf)
+                if (await consumption.TakeInternalLeafAsync(ConsumptionKind.KernelSink, "kernel-sink") is { } leaf)
                 {
                     sink.AddEntropy(leaf.Block.Data, (int)Math.Floor(leaf.Block.CreditedBits));
                     Interlocked.Increment(ref _blocksFed);

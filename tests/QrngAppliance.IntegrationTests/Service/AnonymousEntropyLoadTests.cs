@@ -18,6 +18,7 @@ namespace QrngAppliance.IntegrationTests.Service;
 public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
 {
     private const int AnonymousClients = 16;
+    private static readonly TimeSpan s_okDeadline = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Saturating_anonymous_load_writes_one_ledger_row_per_reseed_not_per_request()
@@ -28,7 +29,7 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
         await RunningAppliance.WaitForAsync(() => Task.FromResult(pool.Pool.Depth > 300), "300 pooled leaves");
 
         var clock = Stopwatch.StartNew();
-        var load = await SaturateAsync(appliance, TimeSpan.FromSeconds(3), () => Task.CompletedTask);
+        var load = await SaturateAsync(appliance, TimeSpan.FromSeconds(3), () => Task.CompletedTask, minimumOk: 100);
         clock.Stop();
 
         var reseeds = await LedgerRowsAsync(appliance, ConsumptionKind.DrbgReseed);
@@ -38,7 +39,7 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
         var bound = drbg.StripeCount * (2 + (long)(clock.Elapsed / policy.Interval)) + (load.Ok * 32 / policy.Bytes);
         output.WriteLine($"{load.Ok} responses 200 and {load.Unavailable} 503 in {clock.Elapsed.TotalSeconds:F1} s; {reseeds.Count} reseed rows (bound {bound}, {drbg.StripeCount} stripes)");
         Assert.True(load.Ok >= 100, $"only {load.Ok} anonymous requests answered 200");
-        Assert.Equal(0, load.Unavailable);
+        Assert.True(load.Unavailable == 0, $"{load.Unavailable} answers 503, the first: {load.FirstUnavailable}");
         // A due reseed's leaf is recorded when it is fetched, before the stripe's next request uses it: at most one
         // such leaf per stripe is spent but not yet seeded.
         Assert.InRange(reseeds.Count, drbg.Reseeds, drbg.Reseeds + drbg.StripeCount);
@@ -70,7 +71,7 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
         var produced = pool.Pool.TotalAdded;
         var clock = Stopwatch.StartNew();
         var statuses = new ConcurrentBag<(HttpStatusCode Status, string Body)>();
-        var load = await SaturateAsync(appliance, TimeSpan.Zero, async () =>
+        var load = await SaturateAsync(appliance, TimeSpan.Zero, minimumOk: 1, during: async () =>
         {
             // Saturated: reseeds have taken every leaf above the reserve.
             await RunningAppliance.WaitForAsync(() => Task.FromResult(pool.Pool.Depth <= reserve), "reseeds to drain the pool to the reserve");
@@ -99,12 +100,15 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
 
     /// <summary>
     /// <see cref="AnonymousClients"/> concurrent loops of <c>GET /v1/entropy?bytes=32</c> while <paramref name="during"/>
-    /// runs, then at least <paramref name="minimum"/> more; any answer but 200 or 503 fails the test.
+    /// runs, then at least <paramref name="minimum"/> more and until <paramref name="minimumOk"/> answers 200 came (or
+    /// <see cref="s_okDeadline"/> passed: a loaded machine may spend seconds on the route's first requests, so the load
+    /// is measured in answers, not in time); any answer but 200 or 503 fails the test.
     /// </summary>
-    private static async Task<(long Ok, long Unavailable)> SaturateAsync(RunningAppliance appliance, TimeSpan minimum, Func<Task> during)
+    private static async Task<(long Ok, long Unavailable, string? FirstUnavailable)> SaturateAsync(RunningAppliance appliance, TimeSpan minimum, Func<Task> during, long minimumOk)
     {
         using var stop = new CancellationTokenSource();
         long ok = 0, unavailable = 0;
+        string? firstUnavailable = null;
         var unexpected = new ConcurrentQueue<string>();
         var loops = Enumerable.Range(0, AnonymousClients).Select(_ => Task.Run(async () =>
         {
@@ -118,6 +122,7 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
                         break;
                     case HttpStatusCode.ServiceUnavailable:
                         Interlocked.Increment(ref unavailable);
+                        Interlocked.CompareExchange(ref firstUnavailable, await response.Content.ReadAsStringAsync(), null);
                         break;
                     default:
                         unexpected.Enqueue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -128,6 +133,11 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
         try
         {
             await Task.WhenAll(during(), Task.Delay(minimum));
+            var deadline = Stopwatch.StartNew();
+            while (Interlocked.Read(ref ok) < minimumOk && deadline.Elapsed < s_okDeadline)
+            {
+                await Task.Delay(50);
+            }
         }
         finally
         {
@@ -136,7 +146,7 @@ public sealed class AnonymousEntropyLoadTests(ITestOutputHelper output)
         }
 
         Assert.Empty(unexpected);
-        return (ok, unavailable);
+        return (ok, unavailable, firstUnavailable);
     }
 
     private static async Task<List<ConsumptionRecord>> LedgerRowsAsync(RunningAppliance appliance, ConsumptionKind kind)

@@ -88,6 +88,23 @@ internal sealed class PrometheusProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How many series an instant query returns, or the error Prometheus gave (an HTTP error status or an
+    /// <c>"status": "error"</c> answer) so a caller can name the query that failed.
+    /// </summary>
+    public async Task<(int Series, string? Error)> QuerySeriesAsync(string query)
+    {
+        using var response = await Client.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        if (root.GetProperty("status").GetString() != "success")
+        {
+            return (0, $"{(int)response.StatusCode} {root.GetProperty("errorType").GetString()}: {root.GetProperty("error").GetString()}");
+        }
+
+        return (root.GetProperty("data").GetProperty("result").GetArrayLength(), null);
+    }
+
     /// <summary>What Prometheus printed so far, for assertion messages.</summary>
     public string Log()
     {
