@@ -58,10 +58,26 @@ public static class ApplianceHost
         var applianceId = options.ApplianceId ?? PulseChain.StoredApplianceId(options.DataDir) ?? "qrng-" + Convert.ToHexStringLower(ed25519.KeyId);
         var pool = await AttestedPool.LoadAsync(journal, metrics, options.PoolCapacity, cancellationToken);
         var registry = new SourceRegistry();
+        using var bootLogger = LoggerFactory.Create(b => b.AddApplianceConsole(SystemdHelpers.IsSystemdService()));
+        TpmPulseQuoter? quoter;
+        try
+        {
+            quoter = await PulseQuoting.CreateQuoterAsync(options.TpmQuote, definitions, bootLogger.CreateLogger<TpmPulseQuoter>(), cancellationToken);
+        }
+        catch
+        {
+            // swtpm serves one client at a time: a connection left open by a failed start would block the next one.
+            foreach (var tpm in definitions.Select(d => d.Tpm).OfType<Devices.Tpm.TpmConnection>())
+            {
+                await tpm.DisposeAsync();
+            }
+
+            throw;
+        }
+
         var chainSettings = new PulseChainSettings(
             applianceId, TimeSpan.FromSeconds(options.PulsePeriodSeconds), options.DataDir, SigningKeyStore.LoadOrCreateLocalRandomKey(options.DataDir),
-            [.. definitions.Where(d => d.ProfileSha256 is not null).Select(d => new ProofsProfileHash(d.Id, d.ProfileSha256!))]);
-        using var bootLogger = LoggerFactory.Create(b => b.AddApplianceConsole(SystemdHelpers.IsSystemdService()));
+            [.. definitions.Where(d => d.ProfileSha256 is not null).Select(d => new ProofsProfileHash(d.Id, d.ProfileSha256!))], quoter);
         var chain = await PulseChain.LoadAsync(journal, pool, registry, signers, chainSettings, time, bootLogger.CreateLogger<PulseChain>(), cancellationToken);
         // The consumption ledger shares the journal's SQLite file unless a PostgreSQL one is configured.
         IConsumptionLedger ledger = options.LedgerPostgres is { } pg
@@ -169,6 +185,11 @@ public static class ApplianceHost
         app.Lifetime.ApplicationStopped.Register(() => validators.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<StakingMetrics>().Dispose());
         app.Lifetime.ApplicationStopped.Register(securityAudit.Dispose);
+        foreach (var tpm in definitions.Select(d => d.Tpm).OfType<Devices.Tpm.TpmConnection>())
+        {
+            app.Lifetime.ApplicationStopped.Register(() => tpm.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
+
         return app;
     }
 }

@@ -10,6 +10,9 @@ public interface ITpmTransport : IAsyncDisposable
     /// <summary>Where the TPM is, for messages: <c>tcp 127.0.0.1:2321</c>, <c>/dev/tpmrm0</c>.</summary>
     string Description { get; }
 
+    /// <summary>True once the transport is unusable and must be reopened (a <see cref="TpmConnection"/> then reopens it).</summary>
+    bool IsBroken => false;
+
     /// <summary>
     /// Sends the complete <paramref name="command"/> frame and reads the complete response frame into
     /// <paramref name="response"/>; returns the response length (the responseSize field, at least 10).

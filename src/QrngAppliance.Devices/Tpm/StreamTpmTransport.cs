@@ -43,6 +43,9 @@ public class StreamTpmTransport : ITpmTransport
 
     public string Description { get; }
 
+    /// <summary>True once a failure (EOF, timeout, lost framing) or dispose made this transport unusable.</summary>
+    public bool IsBroken => Volatile.Read(ref _brokenReason) is not null;
+
     /// <summary>
     /// How long one command may take before the TPM is given up on. RSA key generation on a real TPM can
     /// take tens of seconds, so the default is generous; the stream is unusable after a timeout.

@@ -6,13 +6,20 @@ namespace QrngAppliance.Devices.Tpm;
 /// <summary>
 /// The TPM 2.0 commands the appliance needs, over any <see cref="ITpmTransport"/>: <c>TPM2_Startup</c> (sent
 /// by itself when the TPM answers TPM_RC_INITIALIZE), <c>TPM2_GetRandom</c> looped to any length,
-/// <c>TPM2_GetCapability</c>, <c>TPM2_PCR_Read</c>/<c>TPM2_PCR_Extend</c>, <c>TPM2_ReadPublic</c> and <c>TPM2_Quote</c>.
+/// <c>TPM2_GetCapability</c>, <c>TPM2_PCR_Read</c>/<c>TPM2_PCR_Extend</c>, <c>TPM2_ReadPublic</c>, <c>TPM2_Quote</c>,
+/// and for the attestation key <c>TPM2_CreatePrimary</c>, <c>TPM2_EvictControl</c> and <c>TPM2_FlushContext</c>.
 /// Calls are serialized: a TPM takes one command at a time.
 /// </summary>
 public sealed class TpmClient : IAsyncDisposable
 {
     /// <summary>TPM_PT_MAX_DIGEST = PT_FIXED + 32 (Part 2, §6.13): the largest digest, and so the largest GetRandom.</summary>
     public const uint PropertyMaxDigest = 0x0000_0120;
+
+    /// <summary>TPM_RH_OWNER (Part 2, §7.4): the storage hierarchy, which authorizes persisting objects.</summary>
+    public const uint OwnerHierarchy = 0x4000_0001;
+
+    /// <summary>TPM_RH_ENDORSEMENT: the hierarchy attestation keys belong to.</summary>
+    public const uint EndorsementHierarchy = 0x4000_000B;
 
     /// <summary>Largest GetRandom answer to expect when the TPM does not report TPM_PT_MAX_DIGEST (SHA-256 TPMs).</summary>
     private const int FallbackRandomPerCall = 32;
@@ -237,6 +244,60 @@ public sealed class TpmClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <c>TPM2_CreatePrimary</c> under <paramref name="hierarchy"/> (TPM_RH_ENDORSEMENT, _OWNER, …, empty hierarchy
+    /// password) from a TPMT_PUBLIC template (<see cref="TpmAttestationKeyTemplate"/>), with an empty key auth value.
+    /// Returns the transient handle, which the caller must flush or persist, and the key's public part. RSA key
+    /// generation can take seconds on a real TPM.
+    /// </summary>
+    public async Task<(uint Handle, TpmPublicKey Public)> CreatePrimaryAsync(uint hierarchy, ReadOnlyMemory<byte> publicTemplate,
+        CancellationToken cancellationToken)
+    {
+        var command = new TpmCommandWriter(TpmCommandCode.CreatePrimary, sessions: true);
+        command.WriteUInt32(hierarchy);
+        command.WritePasswordAuthorization();
+        command.WriteUInt16(4); // TPM2B_SENSITIVE_CREATE: empty userAuth, empty data
+        command.WriteSized([]);
+        command.WriteSized([]);
+        command.WriteSized(publicTemplate.Span);
+        command.WriteSized([]); // outsideInfo
+        command.WriteUInt32(0); // creationPCR: none
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false);
+            return ParseCreatePrimary(body.Span, hierarchy);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// <c>TPM2_EvictControl</c> with owner authorization (empty password): copies the transient
+    /// <paramref name="objectHandle"/> to <paramref name="persistentHandle"/> (0x81xxxxxx), or, when
+    /// <paramref name="objectHandle"/> is that persistent handle, removes it.
+    /// </summary>
+    public async Task EvictControlAsync(uint objectHandle, uint persistentHandle, CancellationToken cancellationToken,
+        uint authorization = OwnerHierarchy)
+    {
+        var command = new TpmCommandWriter(TpmCommandCode.EvictControl, sessions: true);
+        command.WriteUInt32(authorization);
+        command.WriteUInt32(objectHandle);
+        command.WritePasswordAuthorization(); // one session, for the auth handle; objectHandle needs none
+        command.WriteUInt32(persistentHandle);
+        await RunAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>TPM2_FlushContext</c>: frees a transient object or session (its handle is a parameter, not a handle).</summary>
+    public async Task FlushContextAsync(uint handle, CancellationToken cancellationToken)
+    {
+        var command = new TpmCommandWriter(TpmCommandCode.FlushContext);
+        command.WriteUInt32(handle);
+        await RunAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_leaveOpen)
@@ -245,6 +306,19 @@ public sealed class TpmClient : IAsyncDisposable
         }
 
         _lock.Dispose();
+    }
+
+    private async Task RunAsync(TpmCommandWriter command, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteCoreAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
     private async Task<int> ProbeRandomPerCallAsync(CancellationToken cancellationToken)
@@ -397,6 +471,22 @@ public sealed class TpmClient : IAsyncDisposable
 
         reader.ExpectEnd();
         return result;
+    }
+
+    private static (uint Handle, TpmPublicKey Public) ParseCreatePrimary(ReadOnlySpan<byte> body, uint hierarchy)
+    {
+        var reader = new TpmResponseReader(body, TpmCommandCode.CreatePrimary);
+        uint handle = reader.ReadUInt32();
+        uint parameterSize = reader.ReadUInt32();
+        if (parameterSize > reader.Remaining)
+        {
+            throw new TpmException(TpmCommandCode.CreatePrimary, $"parameterSize {parameterSize} exceeds the {reader.Remaining} bytes left");
+        }
+
+        var parameters = new TpmResponseReader(reader.ReadBytes((int)parameterSize), TpmCommandCode.CreatePrimary);
+        var publicArea = parameters.ReadSized();
+        var key = TpmPublicKey.ParsePublicArea(publicArea);
+        return (handle, TpmPublicKey.ParsePublicArea(publicArea, key.PrimaryQualifiedName(hierarchy)));
     }
 
     private static TpmQuote ParseQuote(ReadOnlySpan<byte> body)

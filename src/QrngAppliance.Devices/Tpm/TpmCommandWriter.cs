@@ -31,6 +31,12 @@ internal sealed class TpmCommandWriter
 
     public bool HasSessions { get; }
 
+    /// <summary>Bytes written so far (header included).</summary>
+    public int Length => _length;
+
+    /// <summary>What was written from <paramref name="start"/> on: lets a structure be built with this writer and reused.</summary>
+    public ReadOnlySpan<byte> Written(int start) => _buffer.AsSpan(start, _length - start);
+
     public void WriteUInt8(byte value) => Reserve(1)[0] = value;
 
     public void WriteUInt16(ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Reserve(2), value);

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace QrngAppliance.Devices.Tpm;
 
 /// <summary>Maps TPM hash algorithm ids to .NET hashes, digest sizes and tpm2-tools names.</summary>
-internal static class TpmHash
+public static class TpmHash
 {
     public static HashAlgorithmName ToHashAlgorithmName(TpmAlgorithm hash) => hash switch
     {

@@ -11,6 +11,7 @@ public sealed class TpmPublicKey
     private TpmPublicKey(TpmAlgorithm type, TpmAlgorithm nameAlg, ushort curve, byte[] x, byte[] y, byte[] modulus, uint exponent,
         byte[] name, byte[] qualifiedName)
     {
+        PublicArea = [];
         Type = type;
         NameAlg = nameAlg;
         Curve = curve;
@@ -21,6 +22,12 @@ public sealed class TpmPublicKey
         Name = name;
         QualifiedName = qualifiedName;
     }
+
+    /// <summary>The marshalled TPMT_PUBLIC exactly as the TPM returned it: what <see cref="Name"/> hashes.</summary>
+    public byte[] PublicArea { get; private init; }
+
+    /// <summary>TPMA_OBJECT (Part 2, §8.3): fixedTPM, restricted, sign and the rest.</summary>
+    public uint ObjectAttributes { get; private init; }
 
     /// <summary>TPM_ALG_ECC or TPM_ALG_RSA.</summary>
     public TpmAlgorithm Type { get; }
@@ -61,6 +68,19 @@ public sealed class TpmPublicKey
         return ECDsa.Create(new ECParameters { Curve = curve, Q = new ECPoint { X = X, Y = Y } });
     }
 
+    /// <summary>The key as a DER SubjectPublicKeyInfo (what <c>tpm2_checkquote -u</c> reads as PEM).</summary>
+    public byte[] ExportSubjectPublicKeyInfo()
+    {
+        if (Type == TpmAlgorithm.Ecc)
+        {
+            using var ecdsa = CreateEcdsa();
+            return ecdsa.ExportSubjectPublicKeyInfo();
+        }
+
+        using var rsa = CreateRsa();
+        return rsa.ExportSubjectPublicKeyInfo();
+    }
+
     public RSA CreateRsa()
     {
         if (Type != TpmAlgorithm.Rsa)
@@ -78,14 +98,41 @@ public sealed class TpmPublicKey
     internal static TpmPublicKey ParseReadPublic(ReadOnlySpan<byte> body)
     {
         var outer = new TpmResponseReader(body, TpmCommandCode.ReadPublic);
-        var area = new TpmResponseReader(outer.ReadSized(), TpmCommandCode.ReadPublic);
+        var publicArea = outer.ReadSized();
         byte[] name = outer.ReadSized().ToArray();
         byte[] qualifiedName = outer.ReadSized().ToArray();
         outer.ExpectEnd();
+        return ParsePublicArea(publicArea, name, qualifiedName, TpmCommandCode.ReadPublic);
+    }
 
+    /// <summary>
+    /// Parses a marshalled TPMT_PUBLIC (a pinned AK, or <c>TPM2_CreatePrimary</c>'s outPublic). The Name is computed
+    /// from it (nameAlg ‖ H(TPMT_PUBLIC)); the Qualified Name is the caller's, since it depends on the parent.
+    /// </summary>
+    public static TpmPublicKey ParsePublicArea(ReadOnlySpan<byte> publicArea, byte[]? qualifiedName = null) =>
+        ParsePublicArea(publicArea, null, qualifiedName, TpmCommandCode.ReadPublic);
+
+    /// <summary>
+    /// The Qualified Name of a primary key of <paramref name="hierarchy"/> (e.g. TPM_RH_ENDORSEMENT): nameAlg ‖
+    /// H(QN(hierarchy) ‖ Name), a hierarchy's QN being its handle (Part 1, §16 "Names"). A quote carries it as
+    /// qualifiedSigner, so a verifier learns from it which hierarchy the AK is a primary key of.
+    /// </summary>
+    public byte[] PrimaryQualifiedName(uint hierarchy)
+    {
+        byte[] input = new byte[4 + Name.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(input, hierarchy);
+        Name.CopyTo(input, 4);
+        return [(byte)((ushort)NameAlg >> 8), (byte)NameAlg, .. TpmHash.Hash(NameAlg, input)];
+    }
+
+    private static TpmPublicKey ParsePublicArea(ReadOnlySpan<byte> publicArea, byte[]? name, byte[]? qualifiedName, TpmCommandCode command)
+    {
+        var area = new TpmResponseReader(publicArea, command);
         var type = (TpmAlgorithm)area.ReadUInt16();
         var nameAlg = (TpmAlgorithm)area.ReadUInt16();
-        area.ReadUInt32(); // objectAttributes
+        uint attributes = area.ReadUInt32();
+        name ??= [(byte)((ushort)nameAlg >> 8), (byte)nameAlg, .. TpmHash.Hash(nameAlg, publicArea)];
+        qualifiedName ??= [];
         area.ReadSized(); // authPolicy
         SkipSymmetric(ref area);
         TpmPublicKey key;
@@ -129,11 +176,15 @@ public sealed class TpmPublicKey
             }
 
             default:
-                throw new TpmException(TpmCommandCode.ReadPublic, $"object type 0x{(ushort)type:X4} is not a signing key type this driver reads");
+                throw new TpmException(command, $"object type 0x{(ushort)type:X4} is not a signing key type this driver reads");
         }
 
         area.ExpectEnd();
-        return key;
+        return new TpmPublicKey(key.Type, key.NameAlg, key.Curve, key.X, key.Y, key.Modulus, key.Exponent, key.Name, key.QualifiedName)
+        {
+            PublicArea = publicArea.ToArray(),
+            ObjectAttributes = attributes,
+        };
     }
 
     private static void SkipSymmetric(ref TpmResponseReader area)

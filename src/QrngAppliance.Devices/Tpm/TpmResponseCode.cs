@@ -123,6 +123,13 @@ public static class TpmResponseCode
             : $"unknown {(warning ? "warning" : "error")} code ({hex})";
     }
 
+    /// <summary>
+    /// TPM_RC_HANDLE (format one, 0x08B) in any handle position: e.g. <c>TPM2_ReadPublic</c> of a persistent handle
+    /// nothing occupies.
+    /// </summary>
+    public static bool IsHandleError(uint responseCode) =>
+        (responseCode & 0xFFFF_F000) == 0 && (responseCode & Fmt1) != 0 && (responseCode & 0x40) == 0 && (responseCode & 0x3F) == 0x0B;
+
     /// <summary>True for the warnings the spec says to answer by sending the same command again.</summary>
     public static bool IsRetryable(uint responseCode) =>
         responseCode is Retry or Yielded or Testing;

@@ -15,7 +15,17 @@ public sealed record ChainInfo(
     DateTimeOffset GenesisTime,
     ulong GenesisSeq)
 {
+    /// <summary>Keys, period and genesis only: what every chain info was before TPM-quoted pulses.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>Version 1 plus <see cref="TpmAttestation"/>: the chain's pulses carry TPM quotes.</summary>
+    public const int WithTpmAttestation = 2;
+
+    /// <summary>The version a chain info with (or without) a TPM attestation part has.</summary>
+    public static int VersionFor(ChainTpmAttestation? tpm) => tpm is null ? CurrentVersion : WithTpmAttestation;
+
+    /// <summary>The attestation key, PCRs and schedule of the chain's TPM quotes; null (version 1) when pulses are not quoted.</summary>
+    public ChainTpmAttestation? TpmAttestation { get; init; }
 
     /// <summary>Same content (records compare the key list by reference).</summary>
     public bool SameAs(ChainInfo other) => ChainInfoCodec.Encode(this).AsSpan().SequenceEqual(ChainInfoCodec.Encode(other));

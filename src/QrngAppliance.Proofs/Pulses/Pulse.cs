@@ -56,4 +56,10 @@ public sealed record Pulse(
     /// keys in force (the old ones), which is what authorises the new ones. Null when no rotation.
     /// </summary>
     public IReadOnlyList<PulseKey>? RotateTo { get; init; }
+
+    /// <summary>
+    /// The TPM quote over this pulse's hash, when the chain info schedules one. Outside the signed bytes (it signs
+    /// them) and outside the published randomness; stored after the signatures (docs/proof-format.md).
+    /// </summary>
+    public PulseTpmQuote? TpmQuote { get; init; }
 }

@@ -122,7 +122,10 @@ public static class PulseCodec
     /// <summary>SHA-256 of the signed bytes: what the next pulse's prev_pulse_hash holds.</summary>
     public static byte[] Hash(Pulse pulse) => SHA256.HashData(SignedBytes(pulse));
 
-    /// <summary>Signed bytes ‖ u16 count ‖ {algorithm, key id, signature}…: the stored and exported form.</summary>
+    /// <summary>
+    /// Signed bytes ‖ u16 count ‖ {algorithm, key id, signature}… [‖ TPM quote]: the stored and exported form. A pulse
+    /// without a quote encodes exactly as before quotes existed, so stored chains keep their bytes.
+    /// </summary>
     public static byte[] Encode(Pulse pulse)
     {
         var w = new CanonicalWriter();
@@ -133,6 +136,18 @@ public static class PulseCodec
             w.String(sig.Algorithm);
             w.Bytes16(sig.KeyId);
             w.Bytes32(sig.Signature);
+        }
+
+        if (pulse.TpmQuote is { } quote)
+        {
+            w.U8(1);
+            w.Bytes16(quote.Attest);
+            w.Bytes16(quote.Signature);
+            w.U16(checked((ushort)quote.PcrValues.Count));
+            foreach (var value in quote.PcrValues)
+            {
+                w.Bytes16(value);
+            }
         }
 
         return w.ToArray();
@@ -148,8 +163,28 @@ public static class PulseCodec
             signatures.Add(new PulseSignature(outer.String(), outer.Bytes16(), outer.Bytes32()));
         }
 
+        var quote = outer.AtEnd ? null : ReadTpmQuote(ref outer);
         outer.ExpectEnd();
-        return DecodeSigned(signed) with { Signatures = signatures };
+        return DecodeSigned(signed) with { Signatures = signatures, TpmQuote = quote };
+    }
+
+    private static PulseTpmQuote ReadTpmQuote(ref CanonicalReader r)
+    {
+        var tag = r.U8();
+        if (tag != 1)
+        {
+            throw new FormatException($"TPM quote tag must be 1, got {tag}");
+        }
+
+        var attest = r.Bytes16();
+        var signature = r.Bytes16();
+        var values = new List<byte[]>();
+        for (int i = 0, n = r.U16(); i < n; i++)
+        {
+            values.Add(r.Bytes16());
+        }
+
+        return new PulseTpmQuote(attest, signature, values);
     }
 
     public static Pulse DecodeSigned(ReadOnlySpan<byte> signed)

@@ -28,7 +28,8 @@ public sealed record PulseView(
     IReadOnlyList<SignatureView> Signatures,
     string Hash,
     string Randomness,
-    [property: JsonPropertyName("signed_bytes")] string SignedBytes)
+    [property: JsonPropertyName("signed_bytes")] string SignedBytes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TpmQuoteView? TpmQuote = null)
 {
     public static PulseView From(Pulse pulse)
     {
@@ -53,8 +54,25 @@ public sealed record PulseView(
             [.. pulse.Signatures.Select(s => new SignatureView(s.Algorithm, Convert.ToHexStringLower(s.KeyId), Convert.ToBase64String(s.Signature)))],
             Convert.ToHexStringLower(PulseCodec.Hash(pulse)),
             Convert.ToHexStringLower(PulseCodec.Randomness(pulse)),
-            Convert.ToBase64String(PulseCodec.SignedBytes(pulse)));
+            Convert.ToBase64String(PulseCodec.SignedBytes(pulse)),
+            pulse.TpmQuote is { } quote ? TpmQuoteView.From(quote) : null);
     }
+}
+
+/// <summary>
+/// A pulse's TPM quote, raw: <see cref="Attest"/> (TPMS_ATTEST) and <see cref="Signature"/> (TPMT_SIGNATURE) base64,
+/// the quoted PCR values hex. Absent (not null) on a pulse without one, so views of older pulses are unchanged.
+/// </summary>
+public sealed record TpmQuoteView(string Attest, string Signature, IReadOnlyList<string> PcrValues)
+{
+    public static TpmQuoteView From(PulseTpmQuote quote) =>
+        new(Convert.ToBase64String(quote.Attest), Convert.ToBase64String(quote.Signature), [.. quote.PcrValues.Select(Convert.ToHexStringLower)]);
+
+    /// <summary>The quote a view's raw fields encode; throws FormatException, KeyNotFoundException or InvalidOperationException.</summary>
+    public static PulseTpmQuote Parse(System.Text.Json.JsonElement view) => new(
+        Convert.FromBase64String(view.GetProperty("attest").GetString()!),
+        Convert.FromBase64String(view.GetProperty("signature").GetString()!),
+        [.. view.GetProperty("pcr_values").EnumerateArray().Select(v => Convert.FromHexString(v.GetString()!))]);
 }
 
 public sealed record SourceHealthView(string Id, string State, long RctFailures, long AptFailures, long BytesRead);

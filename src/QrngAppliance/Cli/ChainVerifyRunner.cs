@@ -37,9 +37,17 @@ public static class ChainVerifyRunner
         // Report whichever failure comes first along the chain; at the same pulse the chain check (signatures
         // and links over the signed bytes) is the more fundamental one.
         var failure = result.Failure;
-        if (viewFailure is { } vf && (failure is null || vf.Index < result.Checked))
+        var firstBad = failure is null ? pulses.Count : result.Checked;
+        if (viewFailure is { } vf && vf.Index < firstBad)
         {
-            failure = vf.Failure;
+            (failure, firstBad) = (vf.Failure, vf.Index);
+        }
+
+        // TPM quotes: only against the chain info's pinned AK. A keys file pins no AK, so quotes stay unchecked.
+        var quoted = 0;
+        if (info is not null && TpmQuoteCheck.FirstChainFailure(pulses, info, out quoted) is { } qf && qf.Index < firstBad)
+        {
+            failure = qf.Failure;
         }
 
         if (failure is not null)
@@ -51,9 +59,14 @@ public static class ChainVerifyRunner
         }
 
         var anchor = info is null ? "keys file (chain info hash taken from the first pulse)" : $"chain info {Convert.ToHexStringLower(ChainInfoCodec.Hash(info))}";
+        var carried = pulses.Count(p => p.TpmQuote is not null);
+        var tpm = info?.TpmAttestation is { } pinned
+            ? $"; {quoted} TPM quote(s) verified against the pinned attestation key (PCRs {TpmAttestationView.From(pinned).PcrSelection}, every {pinned.QuoteEvery} pulse(s))"
+            : carried > 0 ? $"; {carried} TPM quote(s) NOT checked (a keys file pins no attestation key: use --chain-info)" : "";
         await context.Out.WriteLineAsync(json
-            ? JsonSerializer.Serialize(new { ok = true, pulses = pulses.Count, first_seq = pulses[0].Seq, last_seq = pulses[^1].Seq, rotations = result.Rotations }, ApiJson.Options)
-            : $"OK {pulses.Count} pulses, seq {pulses[0].Seq}..{pulses[^1].Seq}: ed25519 and ml-dsa-65 signatures, links, skip-links, precommitments and chain info hash verified against {anchor}; {result.Rotations} key rotation(s)");
+            ? JsonSerializer.Serialize(new { ok = true, pulses = pulses.Count, first_seq = pulses[0].Seq, last_seq = pulses[^1].Seq, rotations = result.Rotations,
+                tpm_quotes_verified = quoted, tpm_quotes_unchecked = info is null ? carried : 0 }, ApiJson.Options)
+            : $"OK {pulses.Count} pulses, seq {pulses[0].Seq}..{pulses[^1].Seq}: ed25519 and ml-dsa-65 signatures, links, skip-links, precommitments and chain info hash verified against {anchor}; {result.Rotations} key rotation(s){tpm}");
         return ExitCodes.Success;
     }
 
@@ -135,7 +148,9 @@ public static class ChainVerifyRunner
                 s.GetProperty("algorithm").GetString()!,
                 Convert.FromHexString(s.GetProperty("key_id").GetString()!),
                 Convert.FromBase64String(s.GetProperty("signature").GetString()!))).ToList();
-            return pulse with { Signatures = signatures };
+            // The quote is not under the pulse signatures; it is taken raw and checked against the pinned AK.
+            var quote = view.TryGetProperty("tpm_quote", out var q) && q.ValueKind != JsonValueKind.Null ? TpmQuoteView.Parse(q) : null;
+            return pulse with { Signatures = signatures, TpmQuote = quote };
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
         {

@@ -158,15 +158,17 @@ public sealed class VerifyCommand : ICliCommand
 
         IReadOnlyList<PulseKey>? keys = null;
         string? applianceId = null;
+        ChainInfo? chainInfo = null;
         if (anchorPath is not null)
         {
             (keys, applianceId) = await ReadAnchorAsync(anchorPath, cancellationToken);
+            chainInfo = await ReadPinnedChainInfoAsync(anchorPath, cancellationToken);
         }
 
         try
         {
             using var bundle = JsonDocument.Parse(proofText);
-            await context.Out.WriteLineAsync(ProofBundleVerifier.Verify(bundle.RootElement, keys, applianceId));
+            await context.Out.WriteLineAsync(ProofBundleVerifier.Verify(bundle.RootElement, keys, applianceId, chainInfo));
             return ExitCodes.Success;
         }
         catch (JsonException e)
@@ -179,6 +181,29 @@ public sealed class VerifyCommand : ICliCommand
             await context.Error.WriteLineAsync($"proof check failed: {e.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// The chain info when the anchor is a <c>GET /v1/chain-info</c> document (it has <c>encoded</c>), decoded and
+    /// checked like <c>verify --chain</c> does; null for a keys file. Its TPM part pins the AK quotes are checked with.
+    /// </summary>
+    private static async Task<ChainInfo?> ReadPinnedChainInfoAsync(string anchorPath, CancellationToken cancellationToken)
+    {
+        var data = await ChainVerifyRunner.ReadFileAsync(anchorPath, "--chain-info", cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(data);
+            if (!document.RootElement.TryGetProperty("encoded", out _))
+            {
+                return null;
+            }
+        }
+        catch (JsonException)
+        {
+            return null; // ReadAnchorAsync already named the problem
+        }
+
+        return ChainVerifyRunner.ReadChainInfo(data, anchorPath);
     }
 
     /// <summary>Pinned keys and appliance id from a <c>GET /v1/chain-info</c> or <c>GET /v1/keys</c> document.</summary>

@@ -47,6 +47,9 @@ public sealed class ApplianceOptions
     /// <summary>Stratum pool mining beside the pipeline (off by default).</summary>
     public MiningOptions Mining { get; set; } = new();
 
+    /// <summary>TPM quotes in pulses: on (every pulse) when a TPM source is configured, unless <c>Every</c> is 0.</summary>
+    public TpmQuoteOptions TpmQuote { get; set; } = new();
+
     /// <summary>
     /// Npgsql connection string of a PostgreSQL consumption ledger. Default (null): the ledger lives in the
     /// journal's SQLite file under <see cref="DataDir"/>.

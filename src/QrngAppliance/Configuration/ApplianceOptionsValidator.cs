@@ -52,6 +52,7 @@ public static partial class ApplianceOptionsValidator
 
         ValidateMetrics(options.Metrics);
         MiningOptionsValidator.Validate(options.Mining);
+        options.TpmQuote.Validate();
         ValidateEntropy(options.Entropy, options.PoolCapacity);
         var limits = options.RateLimits;
         foreach (var (key, value) in new[]

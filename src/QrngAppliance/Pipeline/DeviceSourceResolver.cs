@@ -64,19 +64,24 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
                 : $"profile '{source.Profile}' is broken: {broken}");
         }
 
-        return Bind(source.Id, profile, source.Path, key);
+        return Bind(source.Id, profile, source.Path, key, shareTpm: true);
     }
 
     /// <summary>A device found by discovery, bound to its profile's driver; throws <see cref="ConfigurationException"/> when the transport has no driver.</summary>
     public SourceDefinition Resolve(DiscoveredDevice device) =>
         Bind(device.Id, device.Profile, device.DevicePath, $"{ApplianceOptions.Section}:Discovery ({device.SysfsName})");
 
-    private SourceDefinition Bind(string id, FirmwareProfile profile, string path, string key)
+    private SourceDefinition Bind(string id, FirmwareProfile profile, string path, string key, bool shareTpm = false)
     {
         var identity = new SourceIdentity(id, profile.Model, profile.Transport);
         var h = profile.MinEntropyPerSample;
+        // A configured TPM gets one connection that the source and the pulse quoter share; a discovered one (not
+        // quoted: the chain info is fixed at startup) owns its client as before.
+        var tpm = shareTpm && profile.Transport == "tpm" ? OpenTpmConnection(path, key) : null;
         Func<CancellationToken, ValueTask<EntropySource>> open = profile.Transport switch
         {
+            "tpm" when tpm is not null =>
+                async ct => new TpmEntropySource(await tpm.GetClientAsync(ct), identity, h, leaveOpen: true),
             "serial" when profile.Model.StartsWith("truerngpro", StringComparison.Ordinal) =>
                 async ct => await TrueRngProEntropySource.OpenAsync(path, profile, id, cancellationToken: ct),
             "serial" when profile.Model == "onerng" =>
@@ -102,8 +107,16 @@ public sealed class DeviceSourceResolver(FirmwareProfileSet profiles, string? di
             ProfileSha256 = file is not null && File.Exists(file) ? System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)) : null,
             ExpectedRate = profile.ExpectedRate,
             MinEntropyFloor = profile.MinEntropyFloor,
+            Tpm = tpm,
         };
     }
+
+    private static TpmConnection OpenTpmConnection(string path, string key) =>
+        TryParseTcp(path, out var host, out var port)
+            ? new TpmConnection(async ct => await TcpTpmTransport.ConnectAsync(host, port, ct), $"tcp {host}:{port}")
+            : path.StartsWith('/')
+                ? new TpmConnection(_ => ValueTask.FromResult<ITpmTransport>(DeviceTpmTransport.Open(path)), path)
+                : throw new ConfigurationException(key, $"TPM path must be a device (/dev/tpmrm0) or tcp://HOST:PORT, got '{path}'");
 
     /// <summary>
     /// An ADC source's path is its bus node, <c>/dev/spidev0.0</c> or <c>/dev/i2c-1</c>, and must be the one its profile

@@ -71,7 +71,7 @@ public sealed partial class PulseChain
             : stored.ApplianceId != settings.ApplianceId ? "the appliance id changed"
             : stored.PeriodMilliseconds != (long)settings.Period.TotalMilliseconds ? "the pulse period changed"
             : stored.Keys.Count != keys.Count || !stored.Keys.Zip(keys).All(p => p.First.SameAs(p.Second)) ? "the signing keys changed outside a rotation"
-            : null;
+            : TpmAttestationChange(stored.TpmAttestation, settings.Quoter?.Attestation);
         var info = stored!;
         if (reason is not null)
         {
@@ -81,13 +81,32 @@ public sealed partial class PulseChain
                 now = latest.Time;
             }
 
-            info = new ChainInfo(ChainInfo.CurrentVersion, settings.ApplianceId, keys, (long)settings.Period.TotalMilliseconds, now, latest is null ? 0 : latest.Seq + 1);
+            var tpm = settings.Quoter?.Attestation;
+            info = new ChainInfo(ChainInfo.VersionFor(tpm), settings.ApplianceId, keys, (long)settings.Period.TotalMilliseconds, now, latest is null ? 0 : latest.Seq + 1)
+            {
+                TpmAttestation = tpm,
+            };
             WriteChainInfo(path, info);
             LogNewChain(logger, info.GenesisSeq, reason, Convert.ToHexStringLower(ChainInfoCodec.Hash(info)));
         }
 
         return new PulseChain(journal, pool, sources, signers, settings, time, info, latest);
     }
+
+    /// <summary>
+    /// Why the TPM part of the chain info must change (a verifier holds the chain to the AK, PCRs and schedule its
+    /// chain info pins, so any change starts a new chain), or null when it stays.
+    /// </summary>
+    private static string? TpmAttestationChange(ChainTpmAttestation? stored, ChainTpmAttestation? configured) =>
+        (stored, configured) switch
+        {
+            (null, null) => null,
+            (null, _) => "TPM quotes were turned on",
+            (_, null) => "TPM quotes were turned off (or the TPM source is gone)",
+            _ when !stored.AkPublicArea.AsSpan().SequenceEqual(configured.AkPublicArea) => "the TPM attestation key changed",
+            _ when !stored.SameAs(configured) => "the quoted PCR selection or the quote schedule changed",
+            _ => null,
+        };
 
     /// <summary>
     /// The server reads its own journal under the same strict rule as any verifier: a stored pulse whose signature
@@ -179,6 +198,13 @@ public sealed partial class PulseChain
             {
                 Signatures = [.. _signers.Select(s => new PulseSignature(s.Algorithm, s.KeyId, s.Sign(signed)))],
             };
+            if (info.TpmAttestation is { } tpm && tpm.IsQuoted(seq, info.GenesisSeq))
+            {
+                // A scheduled pulse without its quote would fail every verifier, so a failed quote fails the pulse:
+                // nothing is journaled, and the next period tries again with the same seq.
+                pulse = pulse with { TpmQuote = await _settings.Quoter!.QuoteAsync(SHA256.HashData(signed), cancellationToken) };
+            }
+
             await _journal.AppendPulseAsync(pulse, cancellationToken);
             if (pulse.RotateTo is { } keys)
             {

@@ -1,4 +1,5 @@
 using QrngAppliance.Devices.Profiles;
+using QrngAppliance.Devices.Tpm;
 using QrngAppliance.Entropy.Sources;
 
 namespace QrngAppliance.Pipeline;
@@ -22,4 +23,10 @@ public sealed record SourceDefinition(
 
     /// <summary>Quarantine below this online min-entropy estimate (the profile's floor); null runs RCT and APT only.</summary>
     public double? MinEntropyFloor { get; init; }
+
+    /// <summary>
+    /// A TPM source's connection, shared with the pulse quoter (one client per TPM: swtpm serves one at a time);
+    /// null for every other transport. Its owner (the host) disposes it.
+    /// </summary>
+    public TpmConnection? Tpm { get; init; }
 }

@@ -19,7 +19,11 @@ public static class ProofBundleVerifier
     /// the bundle is consistent with itself (anyone can re-sign a bundle with fresh keys), and says so in the summary.
     /// </param>
     /// <param name="applianceId">The pinned appliance id, or null.</param>
-    public static string Verify(JsonElement bundle, IReadOnlyList<PulseKey>? keys, string? applianceId)
+    /// <param name="chainInfo">
+    /// The pinned chain info when the anchor is one: its TPM part (if any) is what the pulse's quote is checked
+    /// against. Null (a keys file) leaves a quote unchecked, and the summary says so.
+    /// </param>
+    public static string Verify(JsonElement bundle, IReadOnlyList<PulseKey>? keys, string? applianceId, ChainInfo? chainInfo = null)
     {
         var version = Field("format", () => bundle.GetProperty("version").GetInt32());
         if (version != 1)
@@ -49,6 +53,23 @@ public static class ProofBundleVerifier
         if (PulseSignatureCheck.Check(pulse, keys) is { } bad)
         {
             throw new ProofCheckFailure("signature", bad);
+        }
+
+        // tpm-quote: against the pinned chain info's AK only, never a key the bundle could carry.
+        var tpm = "";
+        if (chainInfo is not null)
+        {
+            if (TpmQuoteCheck.CheckPulse(pulse, chainInfo.TpmAttestation, chainInfo.GenesisSeq) is { } quoteFailure)
+            {
+                throw new ProofCheckFailure(quoteFailure.Check, quoteFailure.Detail);
+            }
+
+            tpm = pulse.TpmQuote is not null ? "; TPM quote of the pulse verified against the pinned attestation key"
+                : chainInfo.TpmAttestation is { } policy ? $"; the pulse is not one of the TPM-quoted ones (every {policy.QuoteEvery})" : "";
+        }
+        else if (pulse.TpmQuote is not null)
+        {
+            tpm = "; its TPM quote is NOT checked (pin --chain-info to check it)";
         }
 
         // inclusion and leaf-data.
@@ -83,7 +104,7 @@ public static class ProofBundleVerifier
         Expect("consumption", Field("consumption", () => record.GetProperty("pulse_seq").GetUInt64()) == pulse.Seq, "pulse_seq differs from the pulse");
         Field("consumption", () => record.GetProperty("consumed_at").GetDateTimeOffset());
 
-        var what = $"request_id {requestId}, {bytes} bytes from {indexes.Count} leaves, included in pulse {pulse.Seq} (tree {pulse.TreeSize}) of {pulse.ApplianceId}";
+        var what = $"request_id {requestId}, {bytes} bytes from {indexes.Count} leaves, included in pulse {pulse.Seq} (tree {pulse.TreeSize}) of {pulse.ApplianceId}{tpm}";
         return pinned
             ? "proof ok: " + what
             : "proof internally consistent ONLY (signed by the keys the bundle itself carries; who signed is NOT proven: "

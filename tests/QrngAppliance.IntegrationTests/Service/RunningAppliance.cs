@@ -56,12 +56,28 @@ internal sealed class RunningAppliance : IAsyncDisposable
         configureOptions?.Invoke(options);
         var resolver = DeviceSourceResolver.Load(null);
         var released = new ConcurrentQueue<ReleasedWindow>();
-        var app = await ApplianceHost.BuildAsync(
-            options,
-            s => resolver.Resolve(s, 0),
-            [url],
-            configure,
-            onWindowReleased: (_, w) => released.Enqueue(w));
+        WebApplication app;
+        try
+        {
+            app = await ApplianceHost.BuildAsync(
+                options,
+                s => resolver.Resolve(s, 0),
+                [url],
+                configure,
+                onWindowReleased: (_, w) => released.Enqueue(w));
+        }
+        catch
+        {
+            // A start that fails (tests of configuration errors) must not leave the simulated device or the folder behind.
+            await sim.DisposeAsync();
+            if (ownsDataDir)
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+
+            throw;
+        }
+
         await app.StartAsync();
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
         return new RunningAppliance(dataDir, ownsDataDir, sim, app, client, released);
