@@ -12,10 +12,13 @@ namespace QrngAppliance.Mining.Stratum;
 /// </summary>
 public sealed class StratumClient : IAsyncDisposable
 {
+    private const long SubscribeId = 1;
+
     private readonly Stream _transport;
     private readonly bool _leaveOpen;
     private readonly StreamReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
     private long _nextSubmitId = 3;
 
@@ -72,7 +75,7 @@ public sealed class StratumClient : IAsyncDisposable
         JsonElement result;
         try
         {
-            result = await RequestAsync(1, "mining.subscribe", [userAgent], cancellationToken).ConfigureAwait(false);
+            result = await RequestAsync(SubscribeId, "mining.subscribe", [userAgent], cancellationToken).ConfigureAwait(false);
         }
         catch (StratumRequestException e)
         {
@@ -84,6 +87,7 @@ public sealed class StratumClient : IAsyncDisposable
             throw new StratumException($"mining.subscribe result is not [subscriptions, extranonce1, extranonce2_size]: {result.GetRawText()}");
         }
 
+        // Dispatch has applied them already; parsing again here turns a bad result into the caller's error.
         (Extranonce1, Extranonce2Size) = ParseExtranonce(result[1], result[2]);
     }
 
@@ -221,7 +225,35 @@ public sealed class StratumClient : IAsyncDisposable
             return;
         }
 
-        pending.TrySetResult(root.TryGetProperty("result", out var result) ? result.Clone() : default);
+        var answer = root.TryGetProperty("result", out var result) ? result.Clone() : default;
+        if (idElement.GetInt64() == SubscribeId)
+        {
+            ApplySubscribeResult(answer);
+        }
+
+        pending.TrySetResult(answer);
+    }
+
+    /// <summary>
+    /// Takes extranonce1 and the extranonce2 size on the reader's thread, before the next line is dispatched: pools
+    /// send mining.notify right behind the subscribe answer, and a job dispatched before SubscribeAsync's continuation
+    /// ran would be mined with the old (empty) extranonce, every share rejected "invalid extranonce2".
+    /// </summary>
+    private void ApplySubscribeResult(JsonElement result)
+    {
+        if (result.ValueKind != JsonValueKind.Array || result.GetArrayLength() < 3)
+        {
+            return;
+        }
+
+        try
+        {
+            (Extranonce1, Extranonce2Size) = ParseExtranonce(result[1], result[2]);
+        }
+        catch (StratumException)
+        {
+            // SubscribeAsync parses the same result and reports it.
+        }
     }
 
     private static (string Extranonce1, int Extranonce2Size) ParseExtranonce(JsonElement extranonce1, JsonElement extranonce2Size)
