@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using QrngAppliance.Cli;
+using QrngAppliance.IntegrationTests.Cli;
 
 namespace QrngAppliance.IntegrationTests.Assess;
 
@@ -176,13 +177,7 @@ public sealed class AssessCommandTests : IDisposable
         Assert.StartsWith("qrng assess: ", line, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(output, error, Stream.Null, false));
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliHarness.RunAsync(args);
 
     private static IEnumerable<string> Keys(JsonElement element) => element.EnumerateObject().Select(p => p.Name).ToList();
 
@@ -195,7 +190,8 @@ public sealed class AssessCommandTests : IDisposable
         JsonDocument.Parse(File.ReadAllText(VectorPath("expected_nist_90b.json"))).RootElement.GetProperty("datasets")
             .EnumerateArray().Single(d => d.GetProperty("dataset").GetString() == dataset);
 
-    private static byte[] Raw(string dataset)
+    /// <summary>A shared SP 800-90B vector's samples (tests/vectors/sp800-90b), unpacked.</summary>
+    internal static byte[] Raw(string dataset)
     {
         using var gzip = new GZipStream(File.OpenRead(VectorPath(dataset + ".bin.gz")), CompressionMode.Decompress);
         using var buffer = new MemoryStream();

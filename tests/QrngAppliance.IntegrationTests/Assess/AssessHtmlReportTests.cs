@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using QrngAppliance.Cli;
+using QrngAppliance.IntegrationTests.Cli;
 using QrngAppliance.IntegrationTests.Support;
 using Xunit.Abstractions;
 
@@ -179,21 +179,12 @@ public sealed partial class AssessHtmlReportTests(ITestOutputHelper output) : ID
         }
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(stdout, stderr, Stream.Null, false));
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliHarness.RunAsync(args);
 
     /// <summary>A shared SP 800-90B vector unpacked into this test's folder; its first <paramref name="take"/> samples (0: all).</summary>
     private string Extract(string dataset, int take)
     {
-        using var gzip = new GZipStream(File.OpenRead(Path.Combine(AppContext.BaseDirectory, "vectors", "sp800-90b", dataset + ".bin.gz")), CompressionMode.Decompress);
-        using var buffer = new MemoryStream();
-        gzip.CopyTo(buffer);
-        var bytes = buffer.ToArray();
+        var bytes = AssessCommandTests.Raw(dataset);
         var path = Path.Combine(_dir, dataset + ".bin");
         File.WriteAllBytes(path, take == 0 ? bytes : bytes[..take]);
         return path;
